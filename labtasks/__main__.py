@@ -1,0 +1,104 @@
+"""``python -m labtasks up|status|worker|down``: the lab's operations from a terminal.
+
+    up      start the embedded Redis (and workers with --worker NAME:QUEUES) and stay in the
+            foreground until Ctrl-C; prints the environment another terminal needs.
+    status  the broker and the workers that answer it.
+    worker  run one worker in the foreground (what a compose service or a terminal runs).
+    down    stop what `up` started, and what dead kernels left behind.
+"""
+import argparse
+import os
+import signal
+import sys
+import time
+
+from . import children, lab, settings
+from .app import app
+from .workers import WorkerSpec
+
+PIDFILE = "up.pid"
+
+
+def cmd_up(args) -> int:
+    print(lab.up())
+    for item in args.worker:
+        name, _, queues = item.partition(":")
+        print(lab.worker(name, queues=(queues or "celery").split(","), pool=args.pool,
+                         concurrency=args.concurrency))
+    (settings.runtime_root() / PIDFILE).write_text(f"{os.getpid()} {children.start_time(os.getpid())}")
+    print(f"\n다른 터미널에서 쓰려면:\n  export CELERY_BROKER_URL={settings.BROKER_URL}\n"
+          f"  export CELERY_RESULT_BACKEND={settings.RESULT_BACKEND}\n\n멈추려면 Ctrl-C.", flush=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        lab.down()
+        (settings.runtime_root() / PIDFILE).unlink(missing_ok=True)
+    return 0
+
+
+def cmd_status(args) -> int:
+    print(lab.status())
+    try:
+        replies = app.control.inspect(timeout=args.timeout).active_queues() or {}
+    except Exception as exc:  # noqa: BLE001 - whatever the transport raises, say it plainly
+        print(f"브로커에 연결할 수 없습니다: {exc}")
+        return 1
+    if not replies:
+        print("응답한 워커가 없습니다.")
+    for node, queues in sorted(replies.items()):
+        print(f"{node}: {', '.join(sorted(q['name'] for q in queues))}")
+    return 0
+
+
+def cmd_worker(args) -> int:
+    spec = WorkerSpec(args.name, tuple(args.queues.split(",")), args.pool, args.concurrency,
+                      args.loglevel)
+    from .worker_main import main
+    main(spec.args())
+    return 0
+
+
+def cmd_down(args) -> int:
+    pidfile = settings.runtime_root() / PIDFILE
+    if pidfile.exists():
+        pid, started = pidfile.read_text().split()
+        if children.alive(int(pid)) and children.start_time(int(pid)) == started:
+            os.kill(int(pid), signal.SIGTERM)
+            for _ in range(200):
+                if not children.alive(int(pid)):
+                    break
+                time.sleep(0.05)
+            print(f"`python -m labtasks up`(pid {pid})을 멈췄습니다.")
+        pidfile.unlink(missing_ok=True)
+    for line in children.reap():
+        print(f"정리함: {line}")
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m labtasks", description="Celery Lab 실습 도구")
+    sub = parser.add_subparsers(dest="command", required=True)
+    up = sub.add_parser("up", help="내장 Redis(와 워커)를 띄우고 Ctrl-C까지 기다립니다")
+    up.add_argument("--worker", action="append", default=[], metavar="NAME[:QUEUE,…]")
+    up.add_argument("--pool", default="prefork")
+    up.add_argument("--concurrency", "-c", type=int, default=2)
+    status = sub.add_parser("status", help="브로커와 응답하는 워커를 보여 줍니다")
+    status.add_argument("--timeout", type=float, default=1.0)
+    worker = sub.add_parser("worker", help="워커 하나를 포그라운드로 실행합니다")
+    worker.add_argument("name", nargs="?", default="w1")
+    worker.add_argument("-Q", "--queues", default="celery")
+    worker.add_argument("-P", "--pool", default="prefork")
+    worker.add_argument("-c", "--concurrency", type=int, default=2)
+    worker.add_argument("-l", "--loglevel", default="INFO")
+    sub.add_parser("down", help="`up`이 띄운 것과 죽은 커널이 남긴 프로세스를 멈춥니다")
+    args = parser.parse_args(argv)
+    return {"up": cmd_up, "status": cmd_status, "worker": cmd_worker, "down": cmd_down}[
+        args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""The Celery app of the course: JSON only, task events on, and timeouts that fail fast."""
+import threading
+
+from celery import Celery, Task
+from kombu import pools
+from kombu.exceptions import OperationalError
+
+from . import settings
+from .errors import BrokerUnavailable
+
+#: Publishing to a dead broker gives up after about 2 s instead of retrying forever.
+FAST_FAIL_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+
+
+class LabTask(Task):
+    """A task whose publish errors say, in Korean, what to check."""
+
+    def apply_async(self, *args, **kwargs):
+        try:
+            return super().apply_async(*args, **kwargs)
+        except OperationalError as exc:
+            if isinstance(exc, BrokerUnavailable):
+                raise
+            raise BrokerUnavailable(self.app.conf.broker_url, exc) from exc
+
+
+app = Celery("labtasks", task_cls=LabTask, include=["labtasks.tasks"])
+app.conf.update(
+    broker_url=settings.BROKER_URL,
+    result_backend=settings.RESULT_BACKEND,
+    # JSON only: nothing a worker receives can run code on unpickling.
+    task_serializer="json",
+    result_serializer="json",
+    accept_content=["json"],
+    result_accept_content=["json"],
+    # events for the monitor and Flower, including task-sent from the caller
+    worker_send_task_events=True,
+    task_send_sent_event=True,
+    result_extended=True,
+    # fail fast: a dead broker or backend raises within seconds
+    broker_connection_retry_on_startup=True,
+    broker_connection_timeout=2,
+    broker_connection_max_retries=3,
+    task_publish_retry_policy=FAST_FAIL_RETRY,
+    redis_socket_connect_timeout=2,
+    result_backend_transport_options={"retry_policy": {"max_retries": 2, "interval_start": 0,
+                                                       "interval_step": 0.5, "interval_max": 1}},
+    broker_transport_options={"max_retries": 2, "interval_start": 0, "interval_step": 0.5,
+                              "interval_max": 1},
+    # the notebook reads the result moments after the worker writes it; an hour is plenty
+    result_expires=3600,
+    worker_hijack_root_logger=True,
+    timezone="Asia/Seoul",
+)
+
+
+def forget_connections():
+    """Drop pooled broker and backend connections (after the broker they point to stopped)."""
+    pools.reset()  # kombu's process-wide pools, which app.pool is taken from
+    app._after_fork()
+    app._local = threading.local()  # the backend (and its result consumer) is rebuilt on use

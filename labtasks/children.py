@@ -1,0 +1,134 @@
+"""Child processes that never outlive the kernel that started them.
+
+Each child gets its own process group and, on Linux, a parent-death signal set before it execs,
+so it dies with the kernel even on SIGKILL. Every start is written to the kernel's run folder;
+the next lab that starts on this machine kills what a dead kernel left behind (``reap``).
+"""
+import ctypes
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from . import settings
+
+_PR_SET_PDEATHSIG = 1
+_libc = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
+_RECORD = "children.txt"
+_OWNER = "owner.txt"
+
+
+def start_time(pid: int) -> str | None:
+    """The process's start time as the kernel counts it, or None if there is no such process."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[19]
+    except FileNotFoundError:
+        return None
+    except OSError:  # no /proc (macOS): ask ps
+        out = subprocess.run(["ps", "-o", "lstart=", "-p", str(pid)],
+                             capture_output=True, text=True).stdout.strip()
+        return out or None
+
+
+def alive(pid: int) -> bool:
+    """True for a running process (a zombie counts as gone)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        return state not in ("Z", "X")
+    except FileNotFoundError:
+        return False
+    except OSError:
+        try:
+            os.kill(pid, 0)
+            return True
+        except ProcessLookupError:
+            return False
+
+
+def _preexec(parent: int):
+    def run_in_child():
+        os.setpgid(0, 0)
+        if _libc is not None:
+            _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+            if os.getppid() != parent:  # the kernel died between fork and prctl
+                os._exit(1)
+    return run_in_child
+
+
+def spawn(argv: list[str], *, log: Path, kind: str, name: str,
+          env: dict | None = None) -> subprocess.Popen:
+    """Start ``argv`` with its output in ``log``, in its own group, tied to this process."""
+    _ensure_owner()
+    with open(log, "ab") as out:
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                                env=env, close_fds=True, preexec_fn=_preexec(os.getpid()))
+    with open(settings.run_dir() / _RECORD, "a") as record:
+        record.write(f"{proc.pid} {start_time(proc.pid)} {kind} {name}\n")
+    return proc
+
+
+def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM, grace: float = 10.0) -> float:
+    """Send ``sig`` to the child's group, SIGKILL it after ``grace`` s; return seconds taken."""
+    began = time.monotonic()
+    if proc.poll() is None:
+        _signal_group(proc.pid, sig)
+        try:
+            proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            _signal_group(proc.pid, signal.SIGKILL)
+            proc.wait(5)
+    _signal_group(proc.pid, signal.SIGKILL)  # pool children the leader left behind, if any
+    return time.monotonic() - began
+
+
+def _signal_group(pgid: int, sig: int):
+    try:
+        os.killpg(pgid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _ensure_owner():
+    owner = settings.run_dir() / _OWNER
+    if not owner.exists():
+        owner.write_text(f"{os.getpid()} {start_time(os.getpid())}\n")
+
+
+def reap() -> list[str]:
+    """Kill what kernels that are gone left running; return a line per process killed."""
+    killed = []
+    for folder in settings.runtime_root().iterdir():
+        if not folder.is_dir() or folder.name == str(os.getpid()):
+            continue
+        try:
+            pid, started = (folder / _OWNER).read_text().split()
+        except (FileNotFoundError, ValueError):
+            pid, started = folder.name, None
+        if pid.isdigit() and alive(int(pid)) and started in (None, start_time(int(pid))):
+            continue  # its kernel still runs
+        record = folder / _RECORD
+        for line in record.read_text().splitlines() if record.exists() else []:
+            child, child_started, kind, name = line.split(maxsplit=3)
+            if alive(int(child)) and start_time(int(child)) == child_started:
+                _signal_group(int(child), signal.SIGKILL)
+                killed.append(f"{kind} {name} (pid {child})")
+        shutil.rmtree(folder, ignore_errors=True)
+    return killed
+
+
+def forget_run_dir():
+    """Remove this kernel's run folder once nothing of it runs any more."""
+    shutil.rmtree(settings.run_dir(), ignore_errors=True)
+
+
+
+def rss_bytes(pid: int) -> int:
+    """Resident memory of one process (Linux), 0 when unknown."""
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:
+        return 0

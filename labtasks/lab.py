@@ -1,0 +1,114 @@
+"""The facade the notebooks call: ``lab.up()``, ``lab.worker()``, ``lab.workers()``, ``lab.down()``.
+
+Everything it starts belongs to this kernel and stops with it (``down``, interpreter exit, or the
+parent-death signal when the kernel is killed). Calling any of these twice is harmless.
+"""
+import atexit
+import os
+
+from . import children, display, settings
+from .app import app, forget_connections
+from .embedded import EmbeddedRedis
+from .workers import HEADERS, Worker, WorkerSpec, find_external
+
+_redis: EmbeddedRedis | None = None
+_workers: dict[str, Worker] = {}
+_atexit_registered = False
+
+
+def up() -> "Status":
+    """Make the broker and the result backend ready (the embedded Redis unless configured)."""
+    global _redis, _atexit_registered
+    if not _atexit_registered:
+        children.reap()
+        atexit.register(down)
+        _atexit_registered = True
+    if not settings.EXTERNAL_BROKER:
+        _redis = _redis or EmbeddedRedis(settings.EMBEDDED_ADDRESS)
+        if not _redis.running():
+            _redis.start()
+    # so that `!celery -A labtasks …` in a cell reaches the same broker
+    os.environ.update(CELERY_BROKER_URL=settings.BROKER_URL,
+                      CELERY_RESULT_BACKEND=settings.RESULT_BACKEND)
+    return status()
+
+
+def is_up() -> bool:
+    return settings.EXTERNAL_BROKER or (_redis is not None and _redis.running())
+
+
+def worker(name: str = "w1", queues: list[str] | tuple[str, ...] = ("celery",),
+           pool: str = "prefork", concurrency: int = 2, loglevel: str = "INFO",
+           options: list[str] | tuple[str, ...] = ()) -> Worker:
+    """Start the worker ``name`` (or reuse it when it runs with the same settings)."""
+    if isinstance(queues, str):
+        queues = [queues]
+    spec = WorkerSpec(name, tuple(queues), pool, int(concurrency), loglevel, tuple(options))
+    if not is_up():
+        up()
+    if settings.EXTERNAL_WORKERS:
+        return find_external(spec)
+    current = _workers.get(name)
+    if current is not None and current.spec == spec and current.alive():
+        return current
+    if current is not None:
+        current.stop()
+    _workers[name] = Worker(spec).start()
+    return _workers[name]
+
+
+def workers() -> "WorkerTable":
+    """The workers this kernel started."""
+    return WorkerTable(list(_workers.values()))
+
+
+def down() -> "Status":
+    """Stop every worker and the Redis that this kernel started. Safe to call twice."""
+    global _redis
+    for w in list(_workers.values()):
+        w.stop()
+    _workers.clear()
+    if _redis is not None:
+        _redis.stop()
+        _redis = None
+        forget_connections()
+        children.forget_run_dir()
+    return status()
+
+
+def status() -> "Status":
+    return Status()
+
+
+def _mask_password(url: str) -> str:
+    from kombu.utils.url import maybe_sanitize_url
+    return maybe_sanitize_url(url)
+
+
+class Status:
+    """What runs now: broker, result backend and workers."""
+
+    def __init__(self):
+        self.ready = is_up()
+        origin = "환경 변수" if settings.EXTERNAL_BROKER else "내장 Redis"
+        self.rows = [
+            ["상태", "준비됨" if self.ready else "멈춤"],
+            ["브로커", f"{_mask_password(settings.BROKER_URL)} ({origin})"],
+            ["결과 백엔드", f"{_mask_password(settings.RESULT_BACKEND)} ({origin})"],
+            ["워커", ", ".join(w.name for w in _workers.values()) or "없음"],
+        ]
+
+    def __repr__(self):
+        return display.text_table(["Celery Lab", ""], self.rows)
+
+    def _repr_html_(self):
+        return display.table(["항목", "값"], self.rows, caption="Celery Lab")
+
+
+class WorkerTable(list):
+    def __repr__(self):
+        return display.text_table(HEADERS, [w.row() for w in self]) if self else "워커 없음"
+
+    def _repr_html_(self):
+        return display.table(HEADERS, [w.row() for w in self], caption="워커") if self else (
+            "<p>워커 없음</p>")
