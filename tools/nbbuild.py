@@ -1,0 +1,71 @@
+"""Build a chapter notebook from its percent-format source, executed, with outputs.
+
+    python tools/nbbuild.py notebooks/src/01_설치와_환경.py [...]   # writes notebooks/01_….ipynb
+
+Source format: cells start with ``# %%`` (code) or ``# %% [markdown]``; a code cell may carry
+tags: ``# %% tags=["raises-exception", "nbval-ignore-output"]``. Markdown lines start with ``# ``.
+The notebook is the file learners open and nbval checks; the source keeps diffs readable.
+``tests/test_notebook_sources.py`` fails when the two drift apart.
+"""
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+HEADER = re.compile(r"^# %%(?P<md> \[markdown\])?(?:\s+tags=(?P<tags>\[.*\]))?\s*$")
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+def parse(source: str) -> list:
+    cells, current = [], None
+    for line in source.splitlines():
+        m = HEADER.match(line)
+        if m:
+            current = {"md": bool(m["md"]), "tags": json.loads(m["tags"] or "[]"), "lines": []}
+            cells.append(current)
+        elif current is not None:
+            current["lines"].append(line)
+    out = []
+    for c in cells:
+        lines = c["lines"]
+        while lines and not lines[-1].strip():
+            lines.pop()
+        if c["md"]:
+            text = "\n".join(l[2:] if l.startswith("# ") else l.lstrip("#") for l in lines)
+            out.append(nbformat.v4.new_markdown_cell(text))
+        else:
+            cell = nbformat.v4.new_code_cell("\n".join(lines))
+            if c["tags"]:
+                cell.metadata["tags"] = c["tags"]
+            out.append(cell)
+    return out
+
+
+def notebook_path(src: Path) -> Path:
+    return ROOT / "notebooks" / (src.stem + ".ipynb")
+
+
+def build(src: Path, timeout: int = 300) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = KERNELSPEC
+    nb.metadata["language_info"] = {"name": "python"}
+    nb.cells = parse(src.read_text(encoding="utf-8"))
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"c{i:02d}"  # stable ids keep diffs small
+    began = time.monotonic()
+    NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                   resources={"metadata": {"path": str(ROOT / "notebooks")}}).execute()
+    target = notebook_path(src)
+    nbformat.write(nb, target)
+    print(f"{target.name}: {len(nb.cells)} cells, {time.monotonic() - began:.1f} s")
+    return target
+
+
+if __name__ == "__main__":
+    for arg in sys.argv[1:]:
+        build(Path(arg).resolve())
