@@ -2,8 +2,10 @@
 import threading
 
 from celery import Celery, Task
+from celery.backends.asynchronous import E_RETRY_LIMIT_EXCEEDED
 from kombu import pools
 from kombu.exceptions import OperationalError
+from kombu.utils.url import maybe_sanitize_url
 
 from . import settings
 from .errors import BrokerUnavailable
@@ -18,10 +20,16 @@ class LabTask(Task):
     def apply_async(self, *args, **kwargs):
         try:
             return super().apply_async(*args, **kwargs)
-        except OperationalError as exc:
-            if isinstance(exc, BrokerUnavailable):
+        except BrokerUnavailable:
+            raise
+        except (OperationalError, RuntimeError) as exc:
+            # the Redis result backend gives up with a RuntimeError that says to restart the app
+            if isinstance(exc, RuntimeError) and str(exc).strip() != E_RETRY_LIMIT_EXCEEDED.strip():
                 raise
-            raise BrokerUnavailable(self.app.conf.broker_url, exc) from exc
+            forget_connections()  # so the next call, once the server is back, starts afresh
+            cause = "결과 백엔드에 다시 연결하지 못했습니다" if isinstance(exc, RuntimeError) else exc
+            raise BrokerUnavailable(maybe_sanitize_url(self.app.conf.broker_url),
+                                    maybe_sanitize_url(self.app.conf.result_backend), cause) from exc
 
 
 app = Celery("labtasks", task_cls=LabTask, include=["labtasks.tasks"])

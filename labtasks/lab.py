@@ -6,6 +6,8 @@ parent-death signal when the kernel is killed). Calling any of these twice is ha
 import atexit
 import os
 
+from kombu.utils.url import maybe_sanitize_url
+
 from . import children, display, settings
 from .app import app, forget_connections
 from .embedded import EmbeddedRedis
@@ -80,9 +82,34 @@ def status() -> "Status":
     return Status()
 
 
-def _mask_password(url: str) -> str:
-    from kombu.utils.url import maybe_sanitize_url
-    return maybe_sanitize_url(url)
+def check(timeout: float = 3.0) -> "Checks":
+    """Reach the broker and the result backend from this kernel, the way a task call would."""
+    rows = []
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=timeout)
+        rows.append(["브로커", "연결됨"])
+    except Exception as exc:  # noqa: BLE001 - shown to the learner as is
+        rows.append(["브로커", f"연결 실패: {exc}"])
+    try:
+        client = getattr(app.backend, "client", None)
+        if client is not None:
+            client.ping()
+        rows.append(["결과 백엔드", "연결됨"])
+    except Exception as exc:  # noqa: BLE001
+        rows.append(["결과 백엔드", f"연결 실패: {exc}"])
+    return Checks(rows)
+
+
+def processes() -> list[dict]:
+    """The processes this kernel started and still runs: kind, name and pid."""
+    found = []
+    if _redis is not None and _redis.running():
+        found.append({"kind": "redis-server", "name": "내장 Redis", "pid": _redis.proc.pid})
+    for w in _workers.values():
+        if w.alive():
+            found.append({"kind": "celery worker", "name": w.name, "pid": w.pid})
+    return found
 
 
 class Status:
@@ -93,8 +120,8 @@ class Status:
         origin = "환경 변수" if settings.EXTERNAL_BROKER else "내장 Redis"
         self.rows = [
             ["상태", "준비됨" if self.ready else "멈춤"],
-            ["브로커", f"{_mask_password(settings.BROKER_URL)} ({origin})"],
-            ["결과 백엔드", f"{_mask_password(settings.RESULT_BACKEND)} ({origin})"],
+            ["브로커", f"{maybe_sanitize_url(settings.BROKER_URL)} ({origin})"],
+            ["결과 백엔드", f"{maybe_sanitize_url(settings.RESULT_BACKEND)} ({origin})"],
             ["워커", ", ".join(w.name for w in _workers.values()) or "없음"],
         ]
 
@@ -112,3 +139,13 @@ class WorkerTable(list):
     def _repr_html_(self):
         return display.table(HEADERS, [w.row() for w in self], caption="워커") if self else (
             "<p>워커 없음</p>")
+
+
+class Checks(list):
+    ok = property(lambda self: all(value == "연결됨" for _, value in self))
+
+    def __repr__(self):
+        return display.text_table(["대상", "결과"], self)
+
+    def _repr_html_(self):
+        return display.table(["대상", "결과"], self, caption="연결 확인")
