@@ -9,6 +9,7 @@ import os
 from kombu.utils.url import maybe_sanitize_url
 
 from . import children, display, settings
+from . import flower as _flower
 from .app import app, forget_connections
 from .embedded import EmbeddedRedis
 from .workers import HEADERS, Worker, WorkerSpec, find_external
@@ -59,6 +60,13 @@ def worker(name: str = "w1", queues: list[str] | tuple[str, ...] = ("celery",),
     return _workers[name]
 
 
+def flower(persistent: bool = False, db: str | None = None) -> "_flower.Flower":
+    """Start Flower on 127.0.0.1 with a generated password (or return the running one)."""
+    if not is_up():
+        up()
+    return _flower.start(persistent=persistent, db=db)
+
+
 def workers() -> "WorkerTable":
     """The workers this kernel started."""
     return WorkerTable(list(_workers.values()))
@@ -67,6 +75,7 @@ def workers() -> "WorkerTable":
 def down() -> "Status":
     """Stop every worker and the Redis that this kernel started. Safe to call twice."""
     global _redis
+    _flower.stop()
     for w in list(_workers.values()):
         w.stop()
     _workers.clear()

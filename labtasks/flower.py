@@ -1,0 +1,230 @@
+"""Flower, started from the kernel like a worker: ``lab.flower()``.
+
+Flower is bound to 127.0.0.1 on a free port and protected with HTTP basic auth (user ``lab``,
+a password generated for this kernel). Flower 2 refuses its REST API to anonymous callers unless
+``FLOWER_UNAUTHENTICATED_API=true`` is set, which would let any local process (or any web page
+the browser opens, through the CORS headers Flower then sends) send tasks; a password is safer.
+
+The URL works in two places:
+
+- locally: ``http://127.0.0.1:<port>/``;
+- behind jupyter-server-proxy (JupyterLab, Binder, JupyterHub): ``<base>proxy/absolute/<port>/``.
+  Flower prefixes every route with ``--url_prefix``; the plain ``/proxy/<port>/`` strips the
+  prefix before Flower sees it, so Flower's pages would load but its ``/static/…`` files would
+  not. The *absolute* route passes the whole path through, so Flower runs with the matching
+  ``--url_prefix=<base>proxy/absolute/<port>`` and its static files resolve.
+
+Proxy mode is chosen by ``LABTASKS_FLOWER_PROXY`` (``auto`` by default, ``on``, ``off``); in
+``auto`` it is on when the kernel runs under a Jupyter server (``JUPYTERHUB_SERVICE_PREFIX`` or
+``JPY_SESSION_NAME`` is set) and jupyter-server-proxy is installed. The base URL comes from
+``JUPYTERHUB_SERVICE_PREFIX`` or ``LABTASKS_JUPYTER_BASE_URL`` (default ``/``).
+"""
+import importlib.util
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from html import escape
+from pathlib import Path
+
+import requests
+
+from . import children, display, settings
+from .errors import LabError
+
+USER = "lab"
+READY_TIMEOUT = 30.0
+STOP_GRACE = 5.0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def jupyter_base_url() -> str:
+    """The Jupyter server's base URL, with a slash at both ends."""
+    base = (os.environ.get("JUPYTERHUB_SERVICE_PREFIX")
+            or os.environ.get("LABTASKS_JUPYTER_BASE_URL") or "/")
+    return "/" + base.strip("/") + "/" if base.strip("/") else "/"
+
+
+def behind_proxy() -> bool:
+    """Whether the learner's browser reaches this kernel's ports through jupyter-server-proxy."""
+    mode = os.environ.get("LABTASKS_FLOWER_PROXY", "auto").strip().lower()
+    if mode in ("on", "1", "yes", "true"):
+        return True
+    if mode in ("off", "0", "no", "false"):
+        return False
+    under_jupyter = bool(os.environ.get("JUPYTERHUB_SERVICE_PREFIX")
+                         or os.environ.get("JPY_SESSION_NAME"))
+    return under_jupyter and importlib.util.find_spec("jupyter_server_proxy") is not None
+
+
+class Flower:
+    """A Flower process this kernel started."""
+
+    def __init__(self, port: int, proxy: bool, persistent: bool = False, db: Path | None = None):
+        self.port = port
+        self.proxy = proxy
+        self.persistent = persistent
+        self.db = db
+        self.password = secrets.token_urlsafe(12)
+        self.log_path = settings.run_dir() / "flower.log"
+        self.proc: subprocess.Popen | None = None
+
+    # -- where it is ---------------------------------------------------------------------------
+    @property
+    def prefix(self) -> str:
+        """Flower's ``--url_prefix`` (empty without the proxy)."""
+        return f"{jupyter_base_url()}proxy/absolute/{self.port}".strip("/") if self.proxy else ""
+
+    @property
+    def local_url(self) -> str:
+        """The URL from this machine (the kernel, a terminal, a local browser)."""
+        return f"http://127.0.0.1:{self.port}/" + (self.prefix + "/" if self.prefix else "")
+
+    @property
+    def url(self) -> str:
+        """The URL for the learner's browser: the proxy path under Jupyter, else the local URL."""
+        return "/" + self.prefix + "/" if self.proxy else self.local_url
+
+    @property
+    def auth(self) -> tuple[str, str]:
+        return (USER, self.password)
+
+    pid = property(lambda self: self.proc.pid if self.proc else None)
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    def argv(self) -> list[str]:
+        args = [sys.executable, "-m", "celery", "-A", "labtasks", "flower",
+                "--address=127.0.0.1", f"--port={self.port}"]
+        if self.prefix:
+            args.append(f"--url_prefix={self.prefix}")
+        if self.persistent:
+            args += ["--persistent=True", f"--db={self.db}", "--state_save_interval=1000"]
+        return args
+
+    def command(self) -> str:
+        """The same Flower as a terminal command (the password passed as an option)."""
+        return " ".join(["celery", *self.argv()[3:], f"--basic-auth={USER}:<비밀번호>"])
+
+    def start(self) -> "Flower":
+        self.log_path.write_bytes(b"")
+        # the password travels in the environment (FLOWER_BASIC_AUTH = --basic-auth), so that
+        # `ps` on a shared machine does not show it
+        env = settings.child_env()
+        env["FLOWER_BASIC_AUTH"] = f"{USER}:{self.password}"
+        env.pop("FLOWER_UNAUTHENTICATED_API", None)
+        self.proc = children.spawn(self.argv(), log=self.log_path, kind="flower", name="flower",
+                                   env=env)
+        self._wait_ready()
+        return self
+
+    def _wait_ready(self):
+        began = time.monotonic()
+        while time.monotonic() - began < READY_TIMEOUT:
+            if not self.alive():
+                raise LabError("Flower가 시작하다 종료되었습니다. 로그:\n" + "\n".join(self.logs(15)))
+            try:
+                if requests.get(self.local_url + "healthcheck", timeout=1).text == "OK":
+                    return
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.05)
+        self.stop()
+        raise LabError(f"Flower가 {READY_TIMEOUT:.0f}초 안에 응답하지 않았습니다.")
+
+    def stop(self) -> float:
+        if self.proc is None:
+            return 0.0
+        taken = children.stop(self.proc, grace=STOP_GRACE)
+        self.proc = None
+        return taken
+
+    def logs(self, n: int = 20) -> list[str]:
+        if not self.log_path.exists():
+            return []
+        return self.log_path.read_text(errors="replace").splitlines()[-n:]
+
+    # -- REST API ------------------------------------------------------------------------------
+    def api(self, path: str, method: str = "GET", **kwargs):
+        """Call Flower's REST API (``path`` like ``"workers"``); return the decoded JSON."""
+        kwargs.setdefault("timeout", 10)
+        reply = requests.request(method, self.local_url + "api/" + path.lstrip("/"),
+                                 auth=self.auth, **kwargs)
+        reply.raise_for_status()
+        return reply.json()
+
+    def wait_for_worker(self, nodename: str, timeout: float = 15.0) -> dict:
+        """Wait until Flower knows the worker ``nodename``; return its entry of ``/api/workers``."""
+        began = time.monotonic()
+        while time.monotonic() - began < timeout:
+            found = self.api("workers", params={"refresh": "1", "workername": nodename})
+            if nodename in found:
+                return found[nodename]
+            time.sleep(0.2)
+        raise LabError(f"Flower가 {timeout:.0f}초 안에 워커 {nodename}을(를) 찾지 못했습니다.")
+
+    def wait_for_task(self, task_id: str, state: str = "SUCCESS", timeout: float = 15.0) -> dict:
+        """Wait until Flower has seen ``task_id`` reach ``state``; return ``/api/task/info``."""
+        began = time.monotonic()
+        while time.monotonic() - began < timeout:
+            reply = requests.get(self.local_url + "api/task/info/" + task_id, auth=self.auth,
+                                 timeout=10)
+            if reply.status_code == 200 and reply.json().get("state") == state:
+                return reply.json()
+            time.sleep(0.1)
+        raise LabError(f"Flower가 {timeout:.0f}초 안에 태스크 {task_id}의 {state}를 보지 못했습니다.")
+
+    # -- how it shows --------------------------------------------------------------------------
+    def rows(self) -> list[list[str]]:
+        return [["주소", self.url], ["사용자", USER], ["비밀번호", self.password],
+                ["상태", "실행 중" if self.alive() else "멈춤"],
+                ["저장", f"영구 모드 ({self.db.name})" if self.persistent else "메모리"]]
+
+    def __repr__(self):
+        return display.text_table(["Flower", ""], self.rows())
+
+    def _repr_html_(self):
+        table = display.table(["항목", "값"], self.rows(), caption="Flower")
+        link = f"<p><a href='{escape(self.url)}' target='_blank'>새 탭에서 Flower 열기</a></p>"
+        frame = (f"<iframe src='{escape(self.url)}' width='100%' height='480' "
+                 "style='border:1px solid #ccc'></iframe>") if self.alive() else ""
+        return table + link + frame
+
+
+_current: Flower | None = None
+
+
+def start(persistent: bool = False, db: str | Path | None = None) -> Flower:
+    """Start Flower (or return the one running with the same settings)."""
+    global _current
+    proxy = behind_proxy()
+    db_path = Path(db) if db else settings.run_dir() / "flower.db"
+    if _current is not None and _current.alive() and _current.proxy == proxy and (
+            _current.persistent == persistent and (not persistent or _current.db == db_path)):
+        return _current
+    if _current is not None:
+        _current.stop()
+    _current = Flower(_free_port(), proxy, persistent, db_path if persistent else None).start()
+    return _current
+
+
+def stop() -> float:
+    global _current
+    if _current is None:
+        return 0.0
+    taken = _current.stop()
+    _current = None
+    return taken
+
+
+def current() -> Flower | None:
+    return _current
