@@ -72,7 +72,7 @@ def workers() -> "WorkerTable":
     return WorkerTable(list(_workers.values()))
 
 
-def down() -> "Status":
+def down() -> "Message":
     """Stop every worker and the Redis that this kernel started. Safe to call twice."""
     global _redis
     _flower.stop()
@@ -84,7 +84,7 @@ def down() -> "Status":
         _redis = None
         forget_connections()
         children.forget_run_dir()
-    return status()
+    return Message("이 커널이 띄운 프로세스를 모두 멈췄습니다.")
 
 
 def status() -> "Status":
@@ -158,3 +158,10 @@ class Checks(list):
 
     def _repr_html_(self):
         return display.table(["대상", "결과"], self, caption="연결 확인")
+
+
+class Message(str):
+    """A sentence shown as is (no quotes) in a notebook."""
+
+    def __repr__(self):
+        return str(self)

@@ -3,7 +3,8 @@
     python tools/nbbuild.py notebooks/src/01_설치와_환경.py [...]   # writes notebooks/01_….ipynb
 
 Source format: cells start with ``# %%`` (code) or ``# %% [markdown]``; a code cell may carry
-tags: ``# %% tags=["raises-exception", "nbval-ignore-output"]``. Markdown lines start with ``# ``.
+tags: ``# %% tags=["raises-exception", "nbval-ignore-output"]``. Markdown lines start with ``# ``;
+in code cells, shell and magic lines are written commented (``# !celery …``).
 The notebook is the file learners open and nbval checks; the source keeps diffs readable.
 ``tests/test_notebook_sources.py`` fails when the two drift apart.
 """
@@ -18,6 +19,7 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 HEADER = re.compile(r"^# %%(?P<md> \[markdown\])?(?:\s+tags=(?P<tags>\[.*\]))?\s*$")
+MAGIC = re.compile(r"^# ([!%].*)$")
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
@@ -39,7 +41,8 @@ def parse(source: str) -> list:
             text = "\n".join(l[2:] if l.startswith("# ") else l.lstrip("#") for l in lines)
             out.append(nbformat.v4.new_markdown_cell(text))
         else:
-            cell = nbformat.v4.new_code_cell("\n".join(lines))
+            # shell and magic lines are kept commented in the source: "# !celery …" -> "!celery …"
+            cell = nbformat.v4.new_code_cell("\n".join(MAGIC.sub(r"\1", l) for l in lines))
             if c["tags"]:
                 cell.metadata["tags"] = c["tags"]
             out.append(cell)
