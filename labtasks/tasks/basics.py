@@ -1,4 +1,6 @@
 """Chapters 01–02 (and the canvas chapters): the guide's arithmetic tasks, under its names."""
+import time
+
 from ..app import app
 
 
@@ -25,3 +27,10 @@ def xsum(numbers):
 @app.task
 def square(x):
     return x * x
+
+
+@app.task
+def slow_add(x, y, seconds=1.0):
+    """``add`` that takes a while, so that its state can be watched before it finishes."""
+    time.sleep(seconds)
+    return x + y
