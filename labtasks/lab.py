@@ -75,6 +75,8 @@ def workers() -> "WorkerTable":
 def down() -> "Message":
     """Stop every worker and the Redis that this kernel started. Safe to call twice."""
     global _redis
+    from . import monitor  # its thread listens to the broker: stop it before the broker goes
+    monitor.stop()
     _flower.stop()
     for w in list(_workers.values()):
         w.stop()

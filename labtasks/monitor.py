@@ -1,0 +1,378 @@
+"""A Celery event monitor in a background thread of the kernel, the way Flower does it.
+
+    from labtasks import monitor
+    mon = monitor.start()            # idempotent; returns the Monitor
+    res = add.delay(2, 2)
+    mon.wait_for(res, "SUCCESS")     # the record once the worker's task-succeeded arrived
+    mon.table()                      # tasks and their states (html + text)
+    mon.timeline()                   # matplotlib figure: one lane per worker, one bar per task
+    monitor.stop()                   # lab.down() calls it too
+
+An ``app.events.Receiver`` feeds an ``app.events.State``; ``enable_events`` is re-sent every few
+seconds (a worker started without ``-E`` sends no events until asked). A lost connection is
+retried with a growing pause. The thread only updates the state: everything shown in a notebook is
+read from it, under its lock, by the kernel's main thread (or by a widget's callback).
+"""
+import threading
+import time
+from dataclasses import dataclass
+
+from celery import states
+from celery.events.receiver import EventReceiver
+
+from . import display
+from .app import app
+
+#: How often ``enable_events`` is broadcast while the monitor runs (seconds).
+ENABLE_EVENTS_EVERY = 5.0
+#: Pause before reconnecting grows from the first value to the second (seconds).
+BACKOFF = (0.5, 8.0)
+#: How long ``drain_events`` blocks: also the longest wait before ``stop`` is noticed.
+POLL = 0.25
+
+
+@dataclass(frozen=True)
+class TaskRecord:
+    """One task as the monitor saw it (timestamps are ``time.time()`` values, or None)."""
+    id: str
+    name: str | None
+    state: str
+    worker: str | None
+    sent: float | None
+    received: float | None
+    started: float | None
+    succeeded: float | None
+    failed: float | None
+    runtime: float | None
+    retries: int
+    args: str | None
+    result: str | None
+
+    @property
+    def hostname(self) -> str | None:
+        return self.worker
+
+    @property
+    def finished(self) -> float | None:
+        return self.succeeded or self.failed
+
+    @property
+    def first_seen(self) -> float:
+        """The earliest timestamp the monitor has for this task (0.0 if none)."""
+        return min((t for t in (self.sent, self.received, self.started, self.finished) if t),
+                   default=0.0)
+
+
+class _Receiver(EventReceiver):
+    """An event receiver that gives up on a dead broker at once (the monitor retries itself)."""
+
+    connect_max_retries = 0
+
+    def __init__(self, monitor: "Monitor", channel, **kwargs):
+        super().__init__(channel, **kwargs)
+        self.monitor = monitor
+
+    def on_connection_error(self, exc, interval):
+        self.monitor.last_error = exc  # no logging: this thread never writes to the kernel's streams
+
+    def on_consume_ready(self, connection, channel, consumers, **kwargs):
+        super().on_consume_ready(connection, channel, consumers, **kwargs)
+        self.monitor._on_ready(channel)
+
+    def on_iteration(self):
+        if self.monitor._stop.is_set():
+            self.should_stop = True
+        else:
+            self.monitor._maybe_enable_events()
+
+    def consume(self, limit=None, timeout=None, safety_interval=POLL, **kwargs):
+        return super().consume(limit=limit, timeout=timeout, safety_interval=POLL, **kwargs)
+
+
+class Monitor:
+    """Collects task and worker events in a background thread; read it from anywhere."""
+
+    def __init__(self, app=app):
+        self.app = app
+        self.state = app.events.State()
+        self.last_error: BaseException | None = None
+        self.connects = 0
+        self._stop = threading.Event()
+        self._ready = threading.Event()
+        self._changed = threading.Condition()
+        self._thread: threading.Thread | None = None
+        self._receiver: _Receiver | None = None
+        self._next_enable = 0.0
+        self._channel = None
+        self._listeners: list = []
+
+    # lifecycle -----------------------------------------------------------------------------
+    def start(self, timeout: float = 10.0) -> "Monitor":
+        """Start the thread (once) and return when it listens, or after ``timeout`` seconds."""
+        if not self.running():
+            self._stop.clear()
+            self._ready.clear()
+            self._thread = threading.Thread(target=self._run, name="labtasks-monitor",
+                                            daemon=True)
+            self._thread.start()
+        self._ready.wait(timeout)
+        return self
+
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    @property
+    def ready(self) -> bool:
+        """True while the receiver is connected and consuming events."""
+        return self._ready.is_set() and self.running()
+
+    def stop(self, timeout: float = 5.0) -> bool:
+        """Stop the thread; True when it ended within ``timeout`` seconds."""
+        self._stop.set()
+        if self._receiver is not None:
+            self._receiver.should_stop = True
+        with self._changed:
+            self._changed.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            if self._thread.is_alive():
+                return False
+        self._thread = None
+        self._ready.clear()
+        return True
+
+    def _run(self):
+        pause = BACKOFF[0]
+        while not self._stop.is_set():
+            try:
+                with self.app.connection_for_read() as conn:
+                    self._receiver = _Receiver(self, conn, handlers={"*": self._on_event},
+                                               app=self.app)
+                    self._receiver.capture(limit=None, timeout=None, wakeup=True)
+            except Exception as exc:  # noqa: BLE001 - any broker error: retry after a pause
+                self.last_error = exc
+            finally:
+                self._ready.clear()
+                self._receiver = self._channel = None
+            if self._stop.wait(pause):
+                break
+            pause = min(pause * 2, BACKOFF[1])
+
+    def _on_ready(self, channel):
+        self.connects += 1
+        self.last_error = None
+        self._channel = channel
+        self._next_enable = 0.0
+        self._maybe_enable_events()
+        self._ready.set()
+
+    def _maybe_enable_events(self):
+        """Ask every worker to send events (on the receiver's own connection, in its thread)."""
+        now = time.monotonic()
+        if now >= self._next_enable and self._channel is not None:
+            self._next_enable = now + ENABLE_EVENTS_EVERY
+            self.app.control.broadcast("enable_events", connection=self._channel.connection.client,
+                                       channel=self._channel)
+
+    def _on_event(self, event):
+        self.state.event(event)
+        with self._changed:
+            self._changed.notify_all()
+        for listener in list(self._listeners):
+            try:
+                listener(event)
+            except Exception:  # noqa: BLE001 - a broken listener must not stop the monitor
+                pass
+
+    def add_listener(self, fn) -> None:
+        """Call ``fn(event)`` after each event (in the monitor's thread: keep it short)."""
+        if fn not in self._listeners:
+            self._listeners.append(fn)
+
+    def remove_listener(self, fn) -> None:
+        if fn in self._listeners:
+            self._listeners.remove(fn)
+
+    # reading -------------------------------------------------------------------------------
+    def clear(self) -> None:
+        """Forget every task and worker seen so far."""
+        self.state.clear(ready=False)
+
+    def tasks(self, ids=None, since: float | None = None, names=None) -> list[TaskRecord]:
+        """Tasks seen, oldest first; optionally only ``ids`` (ids or results), those first seen
+        at or after ``since`` (a ``time.time()`` value), or those named in ``names``."""
+        wanted = None if ids is None else {getattr(i, "id", i) for i in ids}
+        names = None if names is None else ({names} if isinstance(names, str) else set(names))
+        with self.state._mutex:
+            items = list(self.state.tasks.items()) if wanted is None else [
+                (i, self.state.tasks[i]) for i in wanted if i in self.state.tasks]
+            records = [_record(uuid, task) for uuid, task in items]
+        if since is not None:
+            records = [r for r in records if r.first_seen >= since]
+        if names is not None:
+            records = [r for r in records if r.name in names]
+        return sorted(records, key=lambda r: (r.first_seen, r.id))
+
+    def task(self, task_id) -> TaskRecord | None:
+        found = self.tasks(ids=[task_id])
+        return found[0] if found else None
+
+    def workers(self) -> list[str]:
+        """Hostnames of the workers that sent an event and are still alive."""
+        with self.state._mutex:
+            return sorted(h for h, w in self.state.workers.items() if w.alive)
+
+    def wait_for(self, task_id, state: str = states.SUCCESS, timeout: float = 10.0) -> TaskRecord:
+        """Wait until the task reached ``state`` (or a later one, or finished); return its record.
+
+        Raises ``TimeoutError`` (with the state seen last) when it did not within ``timeout``."""
+        task_id = getattr(task_id, "id", task_id)
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                record = self.task(task_id)
+                if record is not None and _reached(record.state, state):
+                    return record
+                left = deadline - time.monotonic()
+                if left <= 0 or self._stop.is_set():
+                    seen = record.state if record else "이벤트 없음"
+                    raise TimeoutError(f"태스크 {task_id}이(가) {timeout:g}초 안에 {state}에 "
+                                       f"이르지 못했습니다 (마지막 상태: {seen}).")
+                self._changed.wait(min(left, 0.5))
+
+    def wait_all(self, ids, state: str = states.SUCCESS, timeout: float = 30.0) -> list[TaskRecord]:
+        """``wait_for`` every id within one overall ``timeout``."""
+        deadline = time.monotonic() + timeout
+        return [self.wait_for(i, state, max(0.0, deadline - time.monotonic())) for i in ids]
+
+    # showing -------------------------------------------------------------------------------
+    def table(self, ids=None, since: float | None = None, names=None) -> "TaskTable":
+        """The tasks as a table (HTML in a notebook, aligned text elsewhere)."""
+        return TaskTable(self.tasks(ids=ids, since=since, names=names))
+
+    def timeline(self, ids=None, since: float | None = None, names=None, title: str | None = None):
+        """A matplotlib figure: one lane per worker, one bar per task from start to finish."""
+        return timeline(self.tasks(ids=ids, since=since, names=names), title=title)
+
+    def __repr__(self):
+        state = "수신 중" if self.ready else ("연결 중" if self.running() else "멈춤")
+        with self.state._mutex:
+            n = len(self.state.tasks)
+        return f"<Monitor {state}: 태스크 {n}개>"
+
+
+def _reached(current: str, wanted: str) -> bool:
+    if current == wanted or current in states.READY_STATES:
+        return True
+    order = [states.PENDING, states.RECEIVED, states.STARTED, states.SUCCESS]
+    return current in order and wanted in order and order.index(current) >= order.index(wanted)
+
+
+def _record(uuid, task) -> TaskRecord:
+    worker = task.worker.hostname if task.worker is not None else None
+    return TaskRecord(id=uuid, name=task.name, state=task.state, worker=worker, sent=task.sent,
+                      received=task.received, started=task.started, succeeded=task.succeeded,
+                      failed=task.failed, runtime=task.runtime, retries=task.retries or 0,
+                      args=task.args, result=task.result)
+
+
+TABLE_HEADERS = ["태스크 ID", "이름", "상태", "워커", "실행 시간"]
+
+
+class TaskTable(list):
+    """Task records shown as a table; runtimes in seconds."""
+
+    def rows(self) -> list[list[str]]:
+        return [[r.id, r.name or "?", r.state, r.worker or "-",
+                 f"{r.runtime:.3f} s" if r.runtime is not None else "-"] for r in self]
+
+    def __repr__(self):
+        return display.text_table(TABLE_HEADERS, self.rows()) if self else "태스크 없음"
+
+    def _repr_html_(self):
+        return display.table(TABLE_HEADERS, self.rows(), caption="태스크") if self else (
+            "<p>태스크 없음</p>")
+
+
+def _lanes(records: list[TaskRecord]) -> list[tuple[TaskRecord, int]]:
+    """Give each bar a row inside its worker's lane so that overlapping bars do not hide."""
+    ends: list[float] = []
+    placed = []
+    for r in sorted(records, key=lambda r: r.started):
+        row = next((i for i, end in enumerate(ends) if end <= r.started), None)
+        if row is None:
+            ends.append(0.0)
+            row = len(ends) - 1
+        ends[row] = r.finished or r.started
+        placed.append((r, row))
+    return placed
+
+
+def timeline(records: list[TaskRecord], title: str | None = None):
+    """Draw ``records`` (those that started) as bars; return the matplotlib figure."""
+    import matplotlib.pyplot as plt
+
+    started = [r for r in records if r.started and r.worker]
+    workers = sorted({r.worker for r in started})
+    names = sorted({r.name or "?" for r in started})
+    colors = {n: plt.get_cmap("tab10")(i % 10) for i, n in enumerate(names)}
+    origin = min((r.started for r in started), default=0.0)
+    now = time.time()
+    fig, ax = plt.subplots(figsize=(9, 0.6 + 0.9 * max(1, len(workers))))
+    for lane, worker in enumerate(workers):
+        placed = _lanes([r for r in started if r.worker == worker])
+        rows = max((row for _, row in placed), default=0) + 1
+        height = 0.8 / rows
+        for r, row in placed:
+            end = r.finished or now
+            ax.broken_barh([(r.started - origin, max(end - r.started, 0.005))],
+                           (lane - 0.4 + row * height, height * 0.9),
+                           facecolors=colors[r.name or "?"],
+                           edgecolors="black" if r.failed else "none")
+    ax.set_yticks(range(len(workers)), [w.split("@")[0] for w in workers])
+    ax.set_ylim(-0.6, len(workers) - 0.4)
+    ax.invert_yaxis()
+    ax.set_xlabel("seconds since the first task started")
+    ax.set_xlim(left=0)
+    ax.grid(axis="x", alpha=0.3)
+    if names:
+        from matplotlib.patches import Patch
+        ax.legend(handles=[Patch(color=colors[n], label=n) for n in names],
+                  loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small", frameon=False)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    plt.close(fig)  # shown once, by the notebook's display of the returned figure
+    return fig
+
+
+_monitor: Monitor | None = None
+
+
+def start(timeout: float = 10.0) -> Monitor:
+    """Start the kernel's monitor (once; the broker is brought up if needed) and return it."""
+    global _monitor
+    from . import lab
+    if not lab.is_up():
+        lab.up()
+    if _monitor is None:
+        _monitor = Monitor(app)
+    return _monitor.start(timeout)
+
+
+def get() -> Monitor | None:
+    """The kernel's monitor, if one was started."""
+    return _monitor
+
+
+def stop(timeout: float = 5.0) -> bool:
+    """Stop the kernel's monitor (safe when none runs); True when it stopped in time."""
+    global _monitor
+    if _monitor is None:
+        return True
+    done = _monitor.stop(timeout)
+    _monitor = None
+    return done
+
+
+__all__ = ["Monitor", "TaskRecord", "TaskTable", "get", "start", "stop", "timeline"]

@@ -1,0 +1,69 @@
+"""The event monitor sees a real worker's task events, reconnects, and stops quickly."""
+import time
+
+import pytest
+
+from labtasks import lab, monitor
+from labtasks.tasks import add
+
+
+@pytest.fixture(scope="module")
+def mon():
+    lab.up()
+    m = monitor.start()
+    lab.worker("mon1", queues=["celery"], concurrency=1)
+    yield m
+    lab.down()
+
+
+def test_sees_received_started_succeeded(mon):
+    assert mon.ready
+    res = add.delay(20, 22)
+    record = mon.wait_for(res, "SUCCESS", timeout=15)
+    assert record.state == "SUCCESS"
+    assert record.name == "labtasks.tasks.basics.add"
+    assert record.worker.startswith("mon1@")
+    assert record.sent and record.received and record.started and record.succeeded
+    assert record.sent <= record.received <= record.started <= record.succeeded
+    assert record.result == "42"
+    assert res.get(timeout=5) == 42
+
+
+def test_tasks_filters_table_and_timeline(mon):
+    since = time.time()
+    results = [add.delay(i, i) for i in range(3)]
+    mon.wait_all(results, timeout=15)
+    seen = mon.tasks(since=since)
+    assert [r.id for r in seen] == [r.id for r in results]  # oldest first, in send order
+    assert mon.tasks(ids=results[:1])[0].id == results[0].id
+    assert mon.tasks(since=since, names="nothing") == []
+    text = repr(mon.table(ids=results))
+    assert text.count("SUCCESS") == 3 and "mon1@" in text
+    assert "<table>" in mon.table(ids=results)._repr_html_()
+    fig = mon.timeline(ids=results)
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["mon1"]
+
+
+def test_wait_for_times_out_with_a_korean_message(mon):
+    with pytest.raises(TimeoutError, match="이르지 못했습니다"):
+        mon.wait_for("no-such-task", timeout=0.3)
+
+
+def test_start_is_idempotent_and_stop_is_quick(mon):
+    assert monitor.start() is mon
+    began = time.monotonic()
+    assert monitor.stop() is True
+    assert time.monotonic() - began < 5  # bounded, not a timing claim: POLL is 0.25 s
+    assert not mon.running()
+    again = monitor.start()  # a new monitor picks up where the lab is
+    assert again is not mon and again.ready
+    res = add.delay(1, 1)
+    assert again.wait_for(res, timeout=15).state == "SUCCESS"
+
+
+def test_lab_down_stops_the_monitor():
+    lab.up()
+    m = monitor.start()
+    assert m.running()
+    lab.down()
+    assert not m.running() and monitor.get() is None
