@@ -59,6 +59,11 @@ app.conf.update(
     result_expires=3600,
     worker_hijack_root_logger=True,
     timezone="Asia/Seoul",
+    # chapter 03: the router function first (tasks it does not know fall through to the mapping)
+    task_routes=("labtasks.tasks.routing.priority_router", {
+        "normal_call": {"queue": "low_priority"},
+        "urgent_call": {"queue": "high_priority"},
+    }),
 )
 
 
