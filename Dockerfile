@@ -1,0 +1,23 @@
+# The one image that the lab, worker and flower services of docker-compose.yml run.
+FROM python:3.11-slim
+
+ENV PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+# an unprivileged user: a worker never runs as root (Celery warns about it, and it is safer)
+RUN useradd --create-home --uid 1000 lab
+WORKDIR /home/lab/celerylab
+
+# dependencies first, so that editing a notebook does not reinstall them
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+
+COPY --chown=lab:lab . .
+RUN pip install --no-deps -e . \
+ && mkdir -p /home/lab/flower-data && chown lab:lab /home/lab/flower-data
+
+USER lab
+EXPOSE 8888 5555
+# the lab service's command; worker and flower services give their own
+CMD ["jupyter", "lab", "--ip=0.0.0.0", "--port=8888", "--no-browser", "--notebook-dir=notebooks"]
