@@ -6,10 +6,16 @@ about half a second of imports at every worker start.
 """
 import sys
 
-from celery.bin.base import CLIContext
-from celery.bin.worker import worker
+if __name__ == "__main__":
+    # -P gevent / -P eventlet: monkey-patch before the worker machinery imports (what the
+    # ``celery`` command does in celery/__main__.py, which this launcher bypasses)
+    from celery import maybe_patch_concurrency
+    maybe_patch_concurrency(["celery", *sys.argv[1:]])
 
-from labtasks import app
+from celery.bin.base import CLIContext  # noqa: E402
+from celery.bin.worker import worker  # noqa: E402
+
+from labtasks import app  # noqa: E402
 
 
 def main(argv: list[str]) -> None:
