@@ -1,0 +1,108 @@
+"""Shared helpers: run code in a fresh Python process or a real Jupyter kernel, with a clean env.
+
+Tests never call ``lab.up()`` inside the pytest process itself: it would export the broker URL
+to every kernel that nbval starts afterwards.
+"""
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def clean_env(**extra) -> dict:
+    """This process's environment without any Celery or lab settings: the embedded default."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("CELERY_", "LABTASKS_"))}
+    env.update(extra)
+    return env
+
+
+def run_python(code: str, env: dict | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+    """Run ``code`` in a new interpreter; fail the test with its output if it fails."""
+    proc = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True,
+                          text=True, timeout=timeout, env=env or clean_env(), cwd=ROOT)
+    assert proc.returncode == 0, f"stdout:\n{proc.stdout}\nstderr:\n{proc.stderr}"
+    return proc
+
+
+def last_json(proc: subprocess.CompletedProcess):
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def alive(pid: int) -> bool:
+    from labtasks.children import alive as _alive
+    return _alive(pid)
+
+
+def group_members(pgid: int) -> list[int]:
+    """Pids of live processes in process group ``pgid`` (a worker and its pool children)."""
+    members = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] not in ("Z", "X"):
+            members.append(int(stat.parent.name))
+    return members
+
+
+def wait_gone(pids, within: float = 10.0) -> list[int]:
+    """Wait until every pid is gone; return the ones still alive after ``within`` seconds."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        left = [p for p in pids if alive(p)]
+        if not left:
+            return []
+        time.sleep(0.05)
+    return [p for p in pids if alive(p)]
+
+
+class Kernel:
+    """A real IPython kernel (jupyter_client), as JupyterLab or nbval would start it."""
+
+    def __init__(self):
+        from jupyter_client import KernelManager
+        self.km = KernelManager(kernel_name="python3")
+        self.km.start_kernel(env=clean_env(), cwd=str(ROOT))
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        self.kc.wait_for_ready(timeout=60)
+
+    @property
+    def pid(self) -> int:
+        return self.km.provisioner.process.pid
+
+    def run(self, code: str, timeout: float = 60) -> str:
+        """Execute ``code``; return its stdout; raise if the cell raised."""
+        out, errors = [], []
+
+        def hook(msg):
+            kind, content = msg["header"]["msg_type"], msg["content"]
+            if kind == "stream":
+                out.append(content["text"])
+            elif kind == "error":
+                errors.append("\n".join(content["traceback"]))
+
+        self.kc.execute_interactive(textwrap.dedent(code), output_hook=hook, timeout=timeout)
+        assert not errors, errors[0]
+        return "".join(out)
+
+    def close(self):
+        self.kc.stop_channels()
+        if self.km.has_kernel:
+            self.km.shutdown_kernel(now=True)
+
+
+@pytest.fixture
+def kernel():
+    k = Kernel()
+    yield k
+    k.close()
