@@ -1,0 +1,56 @@
+"""`python -m labtasks up|status|down`, and external-worker mode against the workers `up` started."""
+import re
+import subprocess
+import sys
+import time
+
+from conftest import ROOT, clean_env, run_python, wait_gone
+
+
+def _start_up(*args) -> tuple[subprocess.Popen, str]:
+    proc = subprocess.Popen([sys.executable, "-m", "labtasks", "up", *args], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=clean_env())
+    lines = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        lines.append(line)
+        if "Ctrl-C" in line or proc.poll() is not None:
+            break
+    text = "".join(lines)
+    url = re.search(r"export CELERY_BROKER_URL=(\S+)", text)
+    assert url, text
+    return proc, url.group(1)
+
+
+def test_up_status_external_mode_and_down():
+    up, url = _start_up("--worker", "cli-w:celery,hi")
+    try:
+        env = clean_env(CELERY_BROKER_URL=url, CELERY_RESULT_BACKEND=url)
+        status = subprocess.run([sys.executable, "-m", "labtasks", "status"], cwd=ROOT, env=env,
+                                capture_output=True, text=True, timeout=60)
+        assert re.search(r"cli-w@\S+: celery, hi", status.stdout), status.stdout
+
+        # LABTASKS_WORKERS=external: lab.worker() finds the running worker instead of starting one
+        out = run_python("""
+            from labtasks import lab
+            from labtasks.errors import LabError
+            from labtasks.tasks import add
+            w = lab.worker("anything", queues=["hi"])
+            print("FOUND", w.nodename.split("@")[0], w.state())
+            print("SUM", add.delay(2, 3).get(timeout=10))
+            print("STARTED", lab.processes())
+            try:
+                lab.worker("nobody", queues=["no-such-queue"])
+            except LabError as exc:
+                print(exc)
+        """, env=dict(env, LABTASKS_WORKERS="external")).stdout
+        assert "FOUND cli-w 외부 워커" in out and "SUM 5" in out and "STARTED []" in out
+        assert "no-such-queue을(를) 소비하는 외부 워커가 없습니다" in out
+        assert "celery -A labtasks worker" in out  # says how to start one
+    finally:
+        down = subprocess.run([sys.executable, "-m", "labtasks", "down"], cwd=ROOT,
+                              env=clean_env(), capture_output=True, text=True, timeout=60)
+        assert up.wait(30) == 0, down.stdout + down.stderr
+    assert wait_gone([up.pid]) == []
