@@ -79,18 +79,22 @@ class Worker:
         return self
 
     def _wait_ready(self):
-        """Watch the log for "ready." (cheap), then confirm with a ping through the broker."""
+        """Watch the log for "ready." (cheap), then ping until the worker answers.
+
+        A broadcast sent before the worker has subscribed to its control queue is lost, so the
+        pings are short and repeated instead of one long wait.
+        """
         began = time.monotonic()
-        next_ping = began + 1.0
         while time.monotonic() - began < READY_TIMEOUT:
             if not self.alive():
                 raise LabError(f"워커 {self.name}이(가) 시작하다 종료되었습니다. 로그:\n"
                                + "\n".join(self.logs(15)))
-            ready_line = b" ready." in self.log_path.read_bytes()
-            if (ready_line or time.monotonic() > next_ping) and ping(self.nodename, 1.0):
-                return
-            next_ping = time.monotonic() + 0.5 if time.monotonic() > next_ping else next_ping
-            time.sleep(0.01)
+            # below INFO there is no "ready." line: then ping from the second second on
+            if b" ready." in self.log_path.read_bytes() or time.monotonic() - began > 2.0:
+                if ping(self.nodename, 0.1):
+                    return
+            else:
+                time.sleep(0.01)
         self.stop()
         raise LabError(f"워커 {self.name}이(가) {READY_TIMEOUT:.0f}초 안에 ping에 답하지 않았습니다.")
 
