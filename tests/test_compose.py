@@ -53,7 +53,8 @@ def test_one_worker_per_queue_each_with_an_explicit_concurrency():
     queues = {}
     for name, service in WORKERS.items():
         command = service["command"]
-        assert command[:4] == ["python", "-m", "labtasks", "worker"]
+        assert command[:4] == ["celery", "-A", "labtasks", "worker"]
+        assert command[command.index("-n") + 1].endswith("@%h")
         assert "-c" in command, f"{name}: -c is required (os.cpu_count() ignores CPU limits)"
         queues[command[command.index("-Q") + 1]] = command[command.index("-P") + 1]
     assert queues == {"celery": "prefork", "high_priority": "prefork",

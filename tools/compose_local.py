@@ -144,7 +144,8 @@ def _wait_ready(started, broker, backend, password, state, timeout):
         replies = app.control.ping(timeout=1.0) or []
         nodes = {node.split("@")[0] for reply in replies for node in reply}
         try:
-            seen = set(requests.get(url + "api/workers", auth=auth, timeout=2).json())
+            seen = set(requests.get(url + "api/workers", params={"refresh": "1"}, auth=auth,
+                                    timeout=5).json())
         except (requests.ConnectionError, ValueError):
             seen = set()
         if wanted <= nodes and wanted <= {n.split("@")[0] for n in seen}:
