@@ -9,11 +9,14 @@ chapters are untouched.
 import os
 import sqlite3
 import threading
+import time
+from collections import Counter
 from contextlib import closing
 
 from celery import Task, signals
 
 from ..app import app
+from ..display import table as html_table, text_table
 
 ENV = "LABTASKS_DB"
 SCHEMA = """CREATE TABLE IF NOT EXISTS events (
@@ -104,7 +107,8 @@ class DatabaseTask(Task):
 
 
 @app.task(base=DatabaseTask)
-def db_call():
+def db_call(pause=0.0):
+    time.sleep(pause)  # a pause lets several threads run at once (section 4 of the chapter)
     return db_call.db.execute("SELECT 210 + 210").fetchone()[0]
 
 
@@ -132,11 +136,11 @@ class ThreadLocalDatabaseTask(Task):
         with self._lock:
             while self._all:
                 close(self._all.pop(), self.label)
-        self._local.__dict__.clear()
 
 
 @app.task(base=ThreadLocalDatabaseTask)
-def db_call_threadsafe():
+def db_call_threadsafe(pause=0.0):
+    time.sleep(pause)
     return db_call_threadsafe.db.execute("SELECT 210 + 210").fetchone()[0]
 
 
@@ -213,7 +217,10 @@ for _name in WATCHED:
 # --- the kernel's side: create the file, read it back -------------------------------------------
 
 def setup(path: str | None = None) -> str:
-    """Create (or empty) the chapter's sqlite file and point workers started from now on to it."""
+    """Create (or empty) the chapter's sqlite file and point workers started from now on to it.
+
+    Call it before ``lab.up()``: whatever launches the workers inherits the environment then.
+    """
     if path is None:
         from ..settings import run_dir
         path = str(run_dir() / "celerylab.sqlite3")
@@ -235,6 +242,59 @@ def events(kind: str | None = None) -> list[dict]:
         conn.row_factory = sqlite3.Row
         rows = conn.execute("SELECT * FROM events ORDER BY id").fetchall()
     return [dict(r) for r in rows if kind is None or r["kind"] == kind]
+
+
+def by_pid(kind: str, label: str) -> Counter:
+    """How many ``kind`` events of ``label`` each pid recorded."""
+    return Counter(e["pid"] for e in events(kind) if e["label"] == label)
+
+
+def run_pool(pool: str, concurrency: int = 2, tasks: int = 4) -> dict:
+    """Start a worker with ``pool``, run ``tasks`` db_query tasks, stop it; what was recorded."""
+    from celery import group
+
+    from .. import lab
+    clear()
+    w = lab.worker(f"sig-{pool}", pool=pool, concurrency=concurrency)
+    main_pid = w.pid
+    results = group(db_query.s() for _ in range(tasks))().get(timeout=30)
+    w.stop()
+    return {"pool": pool, "main_pid": main_pid, "results": results, "events": events()}
+
+
+def _where(run: dict, rows: list[dict]) -> str:
+    if not rows:
+        return "—"
+    parts = []
+    for place in ("메인", "자식"):
+        mine = [r for r in rows if (r["pid"] == run["main_pid"]) == (place == "메인")]
+        if not mine:
+            continue
+        if place == "메인" and not all(r["main_thread"] for r in mine):
+            place = "메인·그린렛" if run["pool"] == "gevent" else "메인·풀 스레드"
+        parts.append(place + (f" ×{len(mine)}" if len(mine) > 1 else ""))
+    return ", ".join(parts)
+
+
+class SignalTable:
+    """Signals (rows) by pool (columns): where each one fired, and how often."""
+
+    def __init__(self, runs: list[dict]):
+        self.headers = ["시그널"] + [r["pool"] for r in runs]
+        self.rows = [[name] + [_where(r, [e for e in r["events"]
+                                          if e["kind"] == "signal" and e["label"] == name])
+                               for r in runs] for name in WATCHED]
+
+    def fired(self, signal: str) -> set[str]:
+        """The pools in which ``signal`` fired at least once."""
+        row = next(r for r in self.rows if r[0] == signal)
+        return {pool for pool, cell in zip(self.headers[1:], row[1:]) if cell != "—"}
+
+    def __repr__(self):
+        return text_table(self.headers, self.rows)
+
+    def _repr_html_(self):
+        return html_table(self.headers, self.rows, caption="풀마다 발생한 시그널")
 
 
 def teardown() -> None:

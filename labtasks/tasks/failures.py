@@ -106,3 +106,78 @@ def executions(run) -> dict[int, int]:
 def effects(run) -> int:
     """How many distinct effects the run left behind."""
     return _redis().hlen(_keys(run)[1])
+
+
+# --- the kernel's side: kill a worker in the middle of a batch ----------------------------------
+
+#: Worker options for the crash runs. ``visibility_timeout`` matters for a Redis broker only: a
+#: message a dead worker took comes back after that many seconds (default: an hour). The restore
+#: sweep then runs every second. RabbitMQ returns the messages as soon as the connection drops.
+CRASH_TRANSPORT = {"visibility_timeout": 5, "unacked_restore_interval": 1,
+                   "unacked_restore_throttle": 1, "max_retries": 2, "interval_start": 0,
+                   "interval_step": 0.5, "interval_max": 1}
+CRASH_OPTIONS = ("--prefetch-multiplier", "1", "--",
+                 "broker_transport_options=(json)" + __import__("json").dumps(CRASH_TRANSPORT))
+
+
+def kill(worker) -> None:
+    """SIGKILL the worker and its pool children at once, like a crash or the OOM killer."""
+    import signal
+    os.killpg(worker.pid, signal.SIGKILL)
+    worker.proc.wait(10)
+
+
+class CrashRun(dict):
+    """What a crash run measured; shows the numbers as a small table."""
+
+    def rows(self):
+        names = {"sent": "보낸 태스크", "done": "결과가 온 태스크", "lost": "결과가 오지 않은 태스크",
+                 "executions": "실행 횟수(다시 실행 포함)", "repeated": "두 번 이상 실행된 태스크",
+                 "effects": "남은 효과(멱등 기록)"}
+        return [[label, self[key]] for key, label in names.items()]
+
+    def __repr__(self):
+        from ..display import text_table
+        return text_table(["항목", "값"], self.rows())
+
+    def _repr_html_(self):
+        from ..display import table
+        return table(["항목", "값"], self.rows(), caption="워커를 죽인 실행")
+
+
+def crash_run(task, n=20, seconds=0.3, kill_after=4, concurrency=2, idle=8.0,
+              queue="crash", timeout=120.0) -> CrashRun:
+    """Send ``n`` tasks, SIGKILL the worker once ``kill_after`` of them started, start a new one.
+
+    Waits until every result is back, or until no new result came for ``idle`` seconds (enough
+    for a Redis broker to give back what the dead worker held). Returns the counts.
+    """
+    import uuid
+
+    from .. import lab
+    run = uuid.uuid4().hex[:8]
+    options = list(CRASH_OPTIONS)
+    first = lab.worker(f"{queue}-1", queues=[queue], concurrency=concurrency, options=options)
+    results = [task.apply_async((run, i, seconds), queue=queue) for i in range(n)]
+    deadline = time.monotonic() + timeout
+    while len(executions(run)) < kill_after:
+        if time.monotonic() > deadline:
+            raise TimeoutError("태스크가 시작되지 않았습니다")
+        time.sleep(0.02)
+    kill(first)
+    second = lab.worker(f"{queue}-2", queues=[queue], concurrency=concurrency, options=options)
+    try:
+        done, last_change = 0, time.monotonic()
+        while done < n and time.monotonic() - last_change < idle:
+            if time.monotonic() > deadline:
+                break
+            now_done = sum(r.ready() for r in results)
+            if now_done != done:
+                done, last_change = now_done, time.monotonic()
+            time.sleep(0.1)
+    finally:
+        second.stop()
+        first.stop()  # already dead: this only tidies up
+    counts = executions(run)
+    return CrashRun(sent=n, done=done, lost=n - done, executions=sum(counts.values()),
+                    repeated=sum(1 for c in counts.values() if c > 1), effects=effects(run))
