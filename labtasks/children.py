@@ -49,26 +49,41 @@ def alive(pid: int) -> bool:
             return False
 
 
+def die_with_parent(parent: int):
+    """In a new child: get SIGKILL when ``parent`` dies (Linux), and exit if it already has."""
+    if _libc is not None:
+        _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:  # the parent died between fork and prctl
+            os._exit(1)
+
+
 def _preexec(parent: int):
     def run_in_child():
         os.setpgid(0, 0)
-        if _libc is not None:
-            _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-            if os.getppid() != parent:  # the kernel died between fork and prctl
-                os._exit(1)
+        die_with_parent(parent)
     return run_in_child
 
 
-def spawn(argv: list[str], *, log: Path, kind: str, name: str,
-          env: dict | None = None) -> subprocess.Popen:
-    """Start ``argv`` with its output in ``log``, in its own group, tied to this process."""
+def spawn(argv: list[str], *, log: Path, kind: str, name: str, env: dict | None = None,
+          pipes: bool = False) -> subprocess.Popen:
+    """Start ``argv`` with its output in ``log``, in its own group, tied to this process.
+
+    With ``pipes``, its stdin and stdout are text pipes to this process (stderr still goes to log).
+    """
     _ensure_owner()
     with open(log, "ab") as out:
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                env=env, close_fds=True, preexec_fn=_preexec(os.getpid()))
-    with open(settings.run_dir() / _RECORD, "a") as record:
-        record.write(f"{proc.pid} {start_time(proc.pid)} {kind} {name}\n")
+        proc = subprocess.Popen(
+            argv, stdin=subprocess.PIPE if pipes else subprocess.DEVNULL,
+            stdout=subprocess.PIPE if pipes else out, stderr=out, text=pipes or None, env=env,
+            close_fds=True, preexec_fn=_preexec(os.getpid()))
+    record(proc.pid, kind, name)
     return proc
+
+
+def record(pid: int, kind: str, name: str):
+    """Write down a process this kernel is responsible for, for the reaper."""
+    with open(settings.run_dir() / _RECORD, "a") as out:
+        out.write(f"{pid} {start_time(pid)} {kind} {name}\n")
 
 
 def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM, grace: float = 10.0) -> float:

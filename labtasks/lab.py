@@ -8,7 +8,7 @@ import os
 
 from kombu.utils.url import maybe_sanitize_url
 
-from . import children, display, settings
+from . import children, display, settings, zygote
 from . import flower as _flower
 from .app import app, forget_connections
 from .embedded import EmbeddedRedis
@@ -30,6 +30,8 @@ def up() -> "Status":
         _redis = _redis or EmbeddedRedis(settings.EMBEDDED_ADDRESS)
         if not _redis.running():
             _redis.start()
+    if not settings.EXTERNAL_WORKERS:
+        zygote.launcher.start()  # imports in the background what every worker needs
     # so that `!celery -A labtasks …` in a cell reaches the same broker
     os.environ.update(CELERY_BROKER_URL=settings.BROKER_URL,
                       CELERY_RESULT_BACKEND=settings.RESULT_BACKEND)
@@ -81,6 +83,7 @@ def down() -> "Message":
     for w in list(_workers.values()):
         w.stop()
     _workers.clear()
+    zygote.launcher.stop()
     if _redis is not None:
         _redis.stop()
         _redis = None
@@ -117,6 +120,8 @@ def processes() -> list[dict]:
     found = []
     if _redis is not None and _redis.running():
         found.append({"kind": "redis-server", "name": "내장 Redis", "pid": _redis.proc.pid})
+    if zygote.launcher.running():
+        found.append({"kind": "worker-launcher", "name": "워커 런처", "pid": zygote.launcher.proc.pid})
     for w in _workers.values():
         if w.alive():
             found.append({"kind": "celery worker", "name": w.name, "pid": w.pid})

@@ -9,7 +9,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from . import children, display, settings
+from . import children, display, settings, zygote
 from .app import app
 from .errors import LabError
 
@@ -72,17 +72,20 @@ class Worker:
 
     def start(self) -> "Worker":
         self.log_path.write_bytes(b"")
-        argv = [sys.executable, "-m", "labtasks.worker_main", *self.spec.args()]
-        self.proc = children.spawn(argv, log=self.log_path, kind="worker", name=self.name,
-                                   env=settings.child_env())
+        if self.spec.pool not in zygote.FRESH_ONLY:
+            self.proc = zygote.launcher.fork(self.spec.args(), self.log_path)
+        if self.proc is None:
+            argv = [sys.executable, "-m", "labtasks.worker_main", *self.spec.args()]
+            self.proc = children.spawn(argv, log=self.log_path, kind="worker", name=self.name,
+                                       env=settings.child_env())
         self._wait_ready()
         return self
 
     def _wait_ready(self):
         """Watch the log for "ready." (cheap), then ping until the worker answers.
 
-        A broadcast sent before the worker has subscribed to its control queue is lost, so the
-        pings are short and repeated instead of one long wait.
+        The ping returns as soon as the reply comes (``limit=1``); its timeout only bounds a ping
+        that was lost because the worker had not yet subscribed to its control queue.
         """
         began = time.monotonic()
         while time.monotonic() - began < READY_TIMEOUT:
@@ -91,7 +94,7 @@ class Worker:
                                + "\n".join(self.logs(15)))
             # below INFO there is no "ready." line: then ping from the second second on
             if b" ready." in self.log_path.read_bytes() or time.monotonic() - began > 2.0:
-                if ping(self.nodename, 0.1):
+                if ping(self.nodename, 1.0):
                     return
             else:
                 time.sleep(0.01)

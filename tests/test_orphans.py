@@ -17,10 +17,10 @@ print(json.dumps([p["pid"] for p in lab.processes()]))
 
 
 def _everything_started(kernel: Kernel) -> list[int]:
-    """The kernel's Redis, its worker and the worker's pool children."""
+    """The kernel's Redis, its worker launcher, its worker and the worker's pool children."""
     leaders = json.loads(kernel.run(START).strip().splitlines()[-1])
     pids = [member for leader in leaders for member in group_members(leader)]
-    assert len(pids) == 4, pids  # redis + worker + two prefork children
+    assert len(pids) == 5, pids  # redis + launcher + worker + two prefork children
     return pids
 
 

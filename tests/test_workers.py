@@ -10,7 +10,7 @@ def test_worker_start_is_idempotent_and_stop_and_logs_work():
         lab.up()
         w = lab.worker("w1", concurrency=2)
         same = lab.worker("w1", concurrency=2)
-        info = {"same_object": same is w, "pid": w.pid, "pool_pgid": w.pid,
+        info = {"same_object": same is w, "pid": w.pid, "forked": type(w.proc).__name__,
                 "result": add.delay(1, 2).get(timeout=10)}
         from conftest import group_members
         info["group"] = group_members(w.pid)
@@ -28,6 +28,7 @@ def test_worker_start_is_idempotent_and_stop_and_logs_work():
         print(json.dumps(info))
     """.replace("from conftest", "import sys; sys.path.insert(0, 'tests'); from conftest")))
     assert info["same_object"] and info["result"] == 3
+    assert info["forked"] == "ForkedProcess"  # started by the pre-imported launcher
     assert len(info["group"]) == 3  # the worker and its two prefork children
     assert info["ready_logged"] and info["last_two"] == 2
     assert info["restarted"] and not info["old_alive"]
