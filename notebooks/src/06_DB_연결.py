@@ -1,0 +1,259 @@
+# %% [markdown]
+# # 06. DB 연결
+#
+# ## 학습 목표
+#
+# - 가이드처럼 `worker_process_init` / `worker_process_shutdown` 시그널(signal)로 워커 프로세스마다 DB 연결을 하나씩 열고 닫는다.
+#   연결이 몇 번 열리고 닫혔는지 **기록으로** 확인한다.
+# - 가이드가 "닫는 방법을 모른다"고 남겨 둔 지연 연결 `Task` 클래스를 언제, 어디서 닫는지 안다.
+# - 풀(pool)마다 어떤 워커 시그널이 실제로 발생하는지 표로 확인한다.
+# - 클래스에 연결 하나를 두는 방식이 `threads` 풀에서 깨지는 것을 보고, 스레드마다 연결을 두어 고친다.
+# - fork 전에 연결을 만들면 안 되는 이유를 안다.
+#
+# **준비물**: 02장(태스크와 워커), 그리고 가이드의 "DB 컨넥션 설정" 절.
+#
+# 이 장의 태스크와 시그널 핸들러는 `labtasks/tasks/db.py`에 있습니다. 연결을 열거나 닫을 때마다, 그리고 워커 시그널을
+# 받을 때마다 sqlite 파일의 `events` 표에 한 줄씩 남깁니다(어떤 프로세스, 어떤 스레드였는지와 함께).
+# `db.setup()`이 그 파일을 만들고 환경 변수 `LABTASKS_DB`로 알려 주므로, **그 뒤에 띄운 워커만** 기록합니다.
+# 다른 장의 워커에는 아무 영향이 없습니다. (`lab.up()`보다 먼저 부르세요. 워커를 띄우는 프로세스가 그때의 환경 변수를 물려받습니다.)
+
+# %%
+from labtasks import lab
+from labtasks.tasks import db
+
+db.setup(); lab.up(); w = lab.worker("db", pool="prefork", concurrency=3)
+
+# %% [markdown]
+# ## 1. 워커 프로세스마다 연결 하나
+#
+# 가이드의 방식입니다. `prefork` 풀의 자식 프로세스가 준비되면 `worker_process_init`이, 자식이 끝날 때
+# `worker_process_shutdown`이 발생합니다. 그때 연결을 열고 닫습니다. (기록용 코드만 조금 더해졌습니다.)
+
+# %%
+import inspect
+
+print(inspect.getsource(db.open_process_connection))
+print(inspect.getsource(db.close_process_connection))
+print(inspect.getsource(db.db_query))
+
+# %% [markdown]
+# 동시성(concurrency) 3(`-c 3`)으로 띄운 워커에 태스크 여섯 개를 보내 봅시다. 각 태스크는 자기 프로세스의 연결로
+# `SELECT 210 + 210`을 실행합니다.
+
+# %%
+from celery import group
+
+print(group(db.db_query.s() for _ in range(6))().get(timeout=10))
+opened = db.by_pid("open", "process")
+print("연결을 연 프로세스:", len(opened), "개, 프로세스마다", set(opened.values()), "번")
+print("모두 자식 프로세스인가:", w.pid not in opened)
+
+# %% [markdown]
+# 워커를 멈추면 자식 셋이 각자 연결을 닫습니다. 연 프로세스와 닫은 프로세스가 같은지 봅시다.
+
+# %%
+w.stop()
+closed = db.by_pid("close", "process")
+print("연결을 닫은 프로세스:", len(closed), "개")
+print("연 프로세스와 같은가:", set(closed) == set(opened))
+
+# %% [markdown]
+# 가이드의 말대로 `-c N`이면 연결이 N개 열립니다. 그리고 정상 종료라면 N개가 모두 닫힙니다.
+#
+# ## 2. 지연 연결 `Task` 클래스와, 그것을 닫는 법
+#
+# 가이드의 두 번째 방식은 `Task`를 상속한 클래스에 연결을 두고, 처음 쓸 때 만드는 것입니다.
+# Celery는 태스크 객체를 프로세스마다 **하나만** 만들어 두고 재사용하므로, 연결도 프로세스마다 한 번만 만들어집니다.
+
+# %%
+print(inspect.getsource(db.DatabaseTask))
+print(inspect.getsource(db.db_call))
+
+# %% [markdown]
+# 가이드처럼 `group`으로 열 개를 보냅니다. 이번에는 `-c 2` 워커입니다.
+
+# %%
+db.clear()
+w = lab.worker("db", pool="prefork", concurrency=2)
+print(group(db.db_call.s() for _ in range(10))().get(timeout=10))
+lazy = db.by_pid("open", "lazy")
+print("태스크 10개에 연결을 연 횟수가 프로세스 수 이하인가:", sum(lazy.values()) <= 2)
+print("프로세스마다 한 번만 열었나:", set(lazy.values()) == {1})
+
+# %% [markdown]
+# 그러면 이 연결은 언제 닫을까요? 연결이 **어디에** 사는지 보면 답이 나옵니다.
+#
+# | 풀 | 태스크가 실행되는 곳 | 닫는 시그널 |
+# |---|---|---|
+# | `prefork` | 자식 프로세스 | `worker_process_shutdown` (자식 안에서 발생) |
+# | `solo`, `threads`, `gevent` | 워커의 메인 프로세스 | `worker_shutdown` |
+#
+# 두 핸들러를 모두 걸어 두면 어느 풀에서든 닫힙니다. 메인 프로세스에 연결이 없으면 `close_db()`는 아무것도 하지 않습니다.
+
+# %%
+print(inspect.getsource(db.close_lazy_in_child))
+print(inspect.getsource(db.close_lazy_in_main))
+
+# %% [markdown]
+# 연결을 태스크가 끝날 때마다 닫고 싶다면(연결을 오래 들고 있으면 안 되는 DB라면) `task_postrun` 시그널을 씁니다.
+# `db_call_per_task`는 같은 클래스를 쓰되, 태스크가 끝나면 곧바로 닫힙니다.
+
+# %%
+print(inspect.getsource(db.close_after_task))
+print(group(db.db_call_per_task.s() for _ in range(4))().get(timeout=10))
+print("열림:", sum(db.by_pid("open", "per-task").values()),
+      "/ 닫힘:", sum(db.by_pid("close", "per-task").values()))
+
+# %% [markdown]
+# ## 3. fork 전에 연결하지 말 것
+#
+# `worker_init`은 워커의 메인 프로세스에서, `prefork` 자식들이 생기기 **전에** 발생합니다. 거기서 연결을 열면
+# 자식들은 fork로 그 연결(소켓이나 파일 핸들까지)을 물려받습니다. `db_inherited`는 자신이 보는 연결을 누가 열었는지 알려 줍니다.
+
+# %%
+seen = db.db_inherited.delay().get(timeout=10)
+print("연결을 연 프로세스는 워커의 메인 프로세스:", seen["opened_by"] == w.pid)
+print("쓰는 프로세스는 그와 다른 자식 프로세스:", seen["used_by"] != seen["opened_by"])
+
+# %% [markdown]
+# 여러 프로세스가 연결 하나를 나눠 쓰면 한 프로세스의 요청과 다른 프로세스의 응답이 뒤섞이거나, 한쪽이 닫을 때 다른 쪽도
+# 끊깁니다. sqlite 문서도 fork를 건너 연결을 가져가지 말라고 합니다. 그래서 연결은 **fork 뒤에**, 자식 안에서 엽니다.
+#
+# SQLAlchemy를 쓴다면 같은 원칙으로, 엔진(`create_engine`)을 `worker_process_init`에서 만들거나, 모듈 수준에서
+# 만든 엔진이라면 자식에서 `engine.dispose(close=False)`를 불러 물려받은 연결 풀을 버리게 합니다.
+#
+# 이제 워커를 멈추고 기록을 모아 봅시다. 지연 연결과 태스크별 연결은 연 만큼 닫혔습니다.
+# fork 전에 연 연결은 아무도 닫지 않았습니다(닫힘 0).
+
+# %%
+w.stop()
+for label in ["lazy", "per-task", "before-fork"]:
+    print(f"{label:12} 연 프로세스마다 연 만큼 닫았는가: "
+          f"{db.by_pid('open', label) == db.by_pid('close', label)}")
+print("fork 전에 연 연결: 열림", sum(db.by_pid("open", "before-fork").values()),
+      "/ 닫힘", sum(db.by_pid("close", "before-fork").values()))
+
+# %% [markdown]
+# 지연 연결을 몇 번 열었는지는 두 자식 중 몇이 태스크를 받았는지에 따라 1이나 2라서, 개수 대신 연 만큼 닫았는지를 봅니다.
+#
+# ## 4. 풀마다 발생하는 시그널
+#
+# 가이드는 "멀티프로세싱을 쓸 때만 적용된다"고만 말합니다. 풀 네 가지로 워커를 하나씩 띄워 태스크 네 개를 실행하고 멈추면서,
+# 어떤 시그널이 어느 프로세스에서 발생했는지 기록해 표로 만듭니다. (`gevent` 워커도 커널이 아닌 별도 프로세스입니다.)
+
+# %%
+runs = [db.run_pool(pool) for pool in ["prefork", "solo", "threads", "gevent"]]
+table = db.SignalTable(runs)
+table
+
+# %% [markdown]
+# 표에서 읽을 것:
+#
+# - `worker_process_init`은 `prefork`의 자식마다, 그리고 `solo`(메인 프로세스)에서 발생합니다. `threads`와 `gevent`에서는 발생하지 않습니다.
+# - `worker_process_shutdown`은 `prefork`의 자식에서만 발생합니다. **`solo`에서는 열린 연결이 닫히지 않습니다.**
+# - `worker_init`, `worker_ready`, `worker_shutdown`은 어느 풀이든 메인 프로세스에서 한 번씩 발생합니다.
+# - 태스크 시그널(`task_prerun`, `task_postrun`)은 태스크를 실행한 곳에서 발생합니다.
+#
+# 그래서 가이드의 "프로세스마다 연결" 코드는 `threads`와 `gevent`에서 연결을 만들지 않습니다. 같은 `db_query`의 결과를 보면 드러납니다.
+
+# %%
+assert table.fired("worker_process_init") == {"prefork", "solo"}
+assert table.fired("worker_process_shutdown") == {"prefork"}
+for run in runs:
+    print(f"{run['pool']:8}", run["results"])
+
+# %% [markdown]
+# ## 5. `threads` 풀에서 깨지는 클래스 연결
+#
+# `threads` 풀에서는 모든 태스크가 한 프로세스의 여러 스레드에서 돌고, 태스크 객체도 하나를 같이 씁니다.
+# 그런데 sqlite 연결은 기본적으로 자신을 만든 스레드에서만 쓸 수 있습니다. 한 스레드가 만든 클래스 연결을
+# 다른 스레드의 태스크가 쓰면 실패합니다. 먼저 태스크 하나로 연결을 만들고, 0.3초씩 쉬는 태스크 네 개를 동시에 보냅니다.
+
+# %%
+w = lab.worker("db-threads", pool="threads", concurrency=4)
+db.db_call.delay().get(timeout=10)
+outcomes = group(db.db_call.s(pause=0.3) for _ in range(4))().get(timeout=10, propagate=False)
+errors = [o for o in outcomes if isinstance(o, Exception)]
+print("실패한 태스크가 있는가:", len(errors) > 0)
+print(type(errors[0]).__name__ + ":", str(errors[0]).split(".")[0] + ".")
+
+# %% [markdown]
+# 고치는 법은 연결을 스레드마다 두는 것입니다(`threading.local`). `ThreadLocalDatabaseTask`는 스레드마다 연결을 하나 만들고,
+# 만든 연결을 목록에 모아 두었다가 `worker_shutdown`에서 닫습니다. 연결은 여전히 만든 스레드만 쓰고,
+# `check_same_thread=False`는 종료 때 메인 스레드가 닫을 수 있게 하려고 준 것입니다.
+
+# %%
+print(inspect.getsource(db.ThreadLocalDatabaseTask))
+print(group(db.db_call_threadsafe.s(pause=0.3) for _ in range(4))().get(timeout=10))
+
+# %%
+w.stop()
+opened, closed = db.by_pid("open", "thread-local"), db.by_pid("close", "thread-local")
+print("스레드마다 연 연결을 모두 닫았는가:", opened == closed and sum(opened.values()) >= 1)
+
+# %% [markdown]
+# ## 6. 더 큰 DB로
+#
+# 이 장은 어디서나 돌아가도록 sqlite 파일 하나를 씁니다. 원리는 PostgreSQL이나 MySQL에서도 같고, 달라지는 것은
+# 연결을 만드는 한 줄뿐입니다(`psycopg.connect(...)`, 또는 SQLAlchemy 엔진). docker compose를 쓰는 경우
+# `postgres:16` 이미지로 서비스를 하나 더해 워커의 환경 변수로 주소를 넘기면 됩니다. 예를 들면:
+#
+# ```yaml
+#   postgres:
+#     image: postgres:16
+#     environment:
+#       POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}
+# ```
+#
+# 연결 수가 중요해지는 것은 이런 서버형 DB입니다. `-c 10` 워커 세 대면 프로세스마다 하나씩 30개의 연결이 열립니다.
+# DB의 `max_connections`와 맞춰 보세요.
+
+# %% [markdown]
+# ## 연습문제
+#
+# **연습문제 1.** 4절의 기록을 보고 답하세요. `solo` 풀 워커에서 가이드의 "프로세스마다 연결"(`process`)은
+# 몇 번 열리고 몇 번 닫혔나요? `(열림, 닫힘)`으로 적으세요.
+
+# %%
+# 예시 답안입니다. 여러분의 답으로 바꿔 보세요.
+answer_1 = (1, 0)
+
+# %%
+# 확인 셀
+solo = next(r for r in runs if r["pool"] == "solo")
+measured = tuple(sum(1 for e in solo["events"] if e["kind"] == kind and e["label"] == "process")
+                 for kind in ("open", "close"))
+assert answer_1 == measured, f"기록과 다릅니다: {measured}"
+print("정답입니다. solo에서는 worker_process_shutdown이 없어서 연결이 닫히지 않습니다.")
+
+# %% [markdown]
+# **연습문제 2.** 어느 풀을 쓰든 지연 연결을 닫으려면 두 시그널 핸들러가 필요했습니다. 각 풀에서 연결을 닫아 주는
+# 시그널 이름을 적으세요(`worker_process_shutdown` 또는 `worker_shutdown`).
+
+# %%
+# 예시 답안입니다.
+answer_2 = {"prefork": "worker_process_shutdown", "solo": "worker_shutdown",
+            "threads": "worker_shutdown", "gevent": "worker_shutdown"}
+
+# %%
+# 확인 셀: 태스크가 실행된 곳에서 발생하는 종료 시그널이 정답입니다.
+for run in runs:
+    ran_in_child = any(e["label"] == "task_prerun" and e["pid"] != run["main_pid"]
+                       for e in run["events"])
+    expected = "worker_process_shutdown" if ran_in_child else "worker_shutdown"
+    assert answer_2[run["pool"]] == expected, f"{run['pool']}: 다시 생각해 보세요."
+print("정답입니다.")
+
+# %% [markdown]
+# ## 정리
+#
+# - `worker_process_init`/`worker_process_shutdown`으로 프로세스마다 연결을 열고 닫으면, `-c N` 워커는 N개를 열고 N개를 닫습니다.
+#   단, 이 두 시그널은 `prefork` 자식용입니다. `solo`는 열기만 하고, `threads`와 `gevent`는 둘 다 없습니다.
+# - 지연 연결 `Task` 클래스는 프로세스마다 한 번 연결하고 재사용합니다. 닫는 곳은 `worker_process_shutdown`(`prefork`)과
+#   `worker_shutdown`(그 밖의 풀)이고, 태스크마다 닫으려면 `task_postrun`입니다.
+# - 클래스에 둔 sqlite 연결은 `threads` 풀에서 다른 스레드가 쓰다 실패합니다. 스레드마다 연결을 두세요.
+# - 연결과 SQLAlchemy 엔진은 fork 뒤에 만듭니다.
+
+# %%
+db.teardown()
+lab.down()
