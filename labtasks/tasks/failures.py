@@ -40,13 +40,11 @@ def call_api(self, message, failures=1):
 @app.task(soft_time_limit=0.5, time_limit=3)
 def slow_report(seconds=2):
     """Catches the soft time limit and returns what it finished."""
-    done = 0
     try:
         for _ in range(int(seconds * 10)):
             time.sleep(0.1)
-            done += 1
     except SoftTimeLimitExceeded:
-        return f"시간 초과 전에 {done // 10}초 분량만 처리하고 정리함"
+        return f"소프트 시간 제한: {seconds}초 분량 중 일부만 처리하고 정리함"
     return "모두 처리함"
 
 
@@ -164,8 +162,10 @@ def crash_run(task, n=20, seconds=0.3, kill_after=4, concurrency=2, idle=8.0,
         if time.monotonic() > deadline:
             raise TimeoutError("태스크가 시작되지 않았습니다")
         time.sleep(0.02)
+    first_pid = first.pid
     kill(first)
     second = lab.worker(f"{queue}-2", queues=[queue], concurrency=concurrency, options=options)
+    second_pid = second.pid
     try:
         done, last_change = 0, time.monotonic()
         while done < n and time.monotonic() - last_change < idle:
@@ -180,4 +180,52 @@ def crash_run(task, n=20, seconds=0.3, kill_after=4, concurrency=2, idle=8.0,
         first.stop()  # already dead: this only tidies up
     counts = executions(run)
     return CrashRun(sent=n, done=done, lost=n - done, executions=sum(counts.values()),
-                    repeated=sum(1 for c in counts.values() if c > 1), effects=effects(run))
+                    repeated=sum(1 for c in counts.values() if c > 1), effects=effects(run),
+                    worker_pids=[first_pid, second.pid or second_pid])
+
+
+# --- the kernel's side: every attempt of one task, as the monitor saw it -----------------------
+
+class Attempts(list):
+    """One line per attempt of a task: what happened, from the monitor's events."""
+
+    def __repr__(self):
+        return "\n".join(self)
+
+
+def watch_attempts(mon, send, timeout: float = 30.0) -> tuple["Attempts", list[int]]:
+    """Call ``send()`` (which sends one task) and collect its events until it finished.
+
+    Returns the attempts and the waits between a failure and the next attempt, in whole seconds
+    (from each retry's ETA).
+    """
+    from datetime import datetime
+    seen = []
+    mon.add_listener(seen.append)
+    try:
+        result = send()
+        mon.wait_for(result, "SUCCESS", timeout=timeout)
+        end = time.monotonic() + 2
+        while time.monotonic() < end and not any(  # the final event may come just after
+                e["type"] in ("task-succeeded", "task-failed") for e in seen
+                if e.get("uuid") == result.id):
+            time.sleep(0.05)
+    finally:
+        mon.remove_listener(seen.append)
+    mine = sorted((e for e in seen if e.get("uuid") == result.id), key=lambda e: e["timestamp"])
+    received = [e for e in mine if e["type"] == "task-received"]
+    retried = [e for e in mine if e["type"] == "task-retried"]
+    final = [e for e in mine if e["type"] in ("task-succeeded", "task-failed")]
+    lines = Attempts()
+    for k in range(len(received)):
+        if k < len(retried):
+            lines.append(f"시도 {k + 1}: 실패 → 재시도 예약 ({retried[k]['exception']})")
+        elif final:
+            outcome = "성공" if final[0]["type"] == "task-succeeded" else "실패(더 재시도하지 않음)"
+            lines.append(f"시도 {k + 1}: {outcome}")
+    waits = []
+    for k, event in enumerate(received[1:]):
+        if event.get("eta") and k < len(retried):
+            eta = datetime.fromisoformat(event["eta"]).timestamp()
+            waits.append(round(eta - retried[k]["timestamp"]))
+    return lines, waits
