@@ -19,6 +19,8 @@ from labtasks import app  # noqa: E402
 
 
 def main(argv: list[str]) -> None:
+    from .prompt_stop import install
+    install(app)
     worker.main(args=argv, prog_name="celery -A labtasks worker",
                 obj=CLIContext(app=app, no_color=True, workdir=None))
 
