@@ -172,4 +172,24 @@ def _short(name: str | None) -> str:
     return (name or "?").rsplit(".", 1)[-1]
 
 
-__all__ = ["TaskBoard"]
+__all__ = ["SideBySide", "TaskBoard"]
+
+
+class SideBySide:
+    """The board and Flower's task list next to each other: same tasks, two views."""
+
+    def __init__(self, board: TaskBoard, fl, page: str = "tasks", height: int = 420):
+        self.board, self.flower = board, fl
+        frame = (f"<iframe src='{escape(fl.url + page)}' width='100%' height='{height}' "
+                 "style='border:1px solid #ccc'></iframe>")
+        self.widget = W.HBox([W.Box([board.widget], layout=W.Layout(width="45%")),
+                              W.Box([W.HTML(frame, layout=W.Layout(width="100%"))],
+                                    layout=W.Layout(width="55%"))])
+
+    def __repr__(self):
+        return f"<{self.board.title} | Flower {self.flower.url}>"
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = repr(self)
+        return bundle

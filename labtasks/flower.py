@@ -72,7 +72,7 @@ class Flower:
         self.proxy = proxy
         self.persistent = persistent
         self.db = db
-        self.password = secrets.token_urlsafe(12)
+        self.password = "fl-" + secrets.token_hex(10)  # the fl- prefix lets nbval mask it
         self.log_path = settings.run_dir() / "flower.log"
         self.proc: subprocess.Popen | None = None
 
@@ -163,11 +163,13 @@ class Flower:
         return reply.json()
 
     def wait_for_worker(self, nodename: str, timeout: float = 15.0) -> dict:
-        """Wait until Flower knows the worker ``nodename``; return its entry of ``/api/workers``."""
+        """Wait until Flower has the worker ``nodename``'s queues, tasks and stats; return its
+        entry of ``/api/workers``."""
         began = time.monotonic()
         while time.monotonic() - began < timeout:
             found = self.api("workers", params={"refresh": "1", "workername": nodename})
-            if nodename in found:
+            # each inspect reply comes separately; a slow one is simply missing this time
+            if {"active_queues", "registered", "stats"} <= set(found.get(nodename, {})):
                 return found[nodename]
             time.sleep(0.2)
         raise LabError(f"Flower가 {timeout:.0f}초 안에 워커 {nodename}을(를) 찾지 못했습니다.")
