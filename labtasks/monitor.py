@@ -250,6 +250,11 @@ class Monitor:
         """The tasks as a table (HTML in a notebook, aligned text elsewhere)."""
         return TaskTable(self.tasks(ids=ids, since=since, names=names))
 
+    def summary(self, ids=None, since: float | None = None, names=None) -> "Summary":
+        """Per task name: how many, in which states, on which workers, and when the last one
+        finished, counted from the first task sent (or seen)."""
+        return Summary(self.tasks(ids=ids, since=since, names=names))
+
     def timeline(self, ids=None, since: float | None = None, names=None, title: str | None = None):
         """A matplotlib figure: one lane per worker, one bar per task from start to finish."""
         return timeline(self.tasks(ids=ids, since=since, names=names), title=title)
@@ -291,6 +296,39 @@ class TaskTable(list):
 
     def _repr_html_(self):
         return display.table(TABLE_HEADERS, self.rows(), caption="태스크") if self else (
+            "<p>태스크 없음</p>")
+
+
+SUMMARY_HEADERS = ["태스크", "개수", "상태", "워커", "모두 끝난 시점"]
+
+
+class Summary(list):
+    """Task records grouped by name (rows sorted by name, so the text is stable)."""
+
+    def rows(self) -> list[list[str]]:
+        origin = min((r.first_seen for r in self), default=0.0)
+        rows = []
+        for name in sorted({r.name or "?" for r in self}):
+            mine = [r for r in self if (r.name or "?") == name]
+            counted = sorted({r.state for r in mine})
+            finished = [r.finished for r in mine if r.finished]
+            done = (f"{max(finished) - origin:.2f} s 뒤" if len(finished) == len(mine) else "아직")
+            rows.append([name, str(len(mine)),
+                         ", ".join(f"{s} {sum(r.state == s for r in mine)}" for s in counted),
+                         ", ".join(sorted({(r.worker or "-").split("@")[0] for r in mine})), done])
+        return rows
+
+    def last_finished(self, name: str) -> float | None:
+        """Seconds from the first task to the last ``name`` finished (None if one is not done)."""
+        origin = min((r.first_seen for r in self), default=0.0)
+        mine = [r.finished for r in self if r.name == name]
+        return max(mine) - origin if mine and all(mine) else None
+
+    def __repr__(self):
+        return display.text_table(SUMMARY_HEADERS, self.rows()) if self else "태스크 없음"
+
+    def _repr_html_(self):
+        return display.table(SUMMARY_HEADERS, self.rows(), caption="태스크 요약") if self else (
             "<p>태스크 없음</p>")
 
 
@@ -375,4 +413,4 @@ def stop(timeout: float = 5.0) -> bool:
     return done
 
 
-__all__ = ["Monitor", "TaskRecord", "TaskTable", "get", "start", "stop", "timeline"]
+__all__ = ["Monitor", "Summary", "TaskRecord", "TaskTable", "get", "start", "stop", "timeline"]

@@ -1,10 +1,24 @@
-"""The event monitor sees a real worker's task events, reconnects, and stops quickly."""
+"""The event monitor sees a real worker's task events, and stops quickly.
+
+``lab.up()`` exports the broker URL; the module restores the environment afterwards, so that
+the kernels nbval starts later in the same pytest run do not inherit a stopped broker."""
+import os
 import time
 
 import pytest
 
 from labtasks import lab, monitor
 from labtasks.tasks import add
+
+
+@pytest.fixture(scope="module", autouse=True)
+def restore_env():
+    """Undo what ``lab.up()`` exports, for the kernels started later in the same run."""
+    saved = {k: v for k, v in os.environ.items() if k.startswith("CELERY_")}
+    yield
+    for key in [k for k in os.environ if k.startswith("CELERY_")]:
+        del os.environ[key]
+    os.environ.update(saved)
 
 
 @pytest.fixture(scope="module")
@@ -68,3 +82,23 @@ def test_lab_down_stops_the_monitor():
     assert m.running()
     lab.down()
     assert not m.running() and monitor.get() is None
+
+
+@pytest.mark.skipif(lab.settings.EXTERNAL_BROKER, reason="restarts the embedded Redis")
+def test_reconnects_after_the_broker_restarts():
+    lab.up()
+    try:
+        m = monitor.start()
+        first = m.connects
+        lab._redis.stop()  # the broker goes away under the running monitor
+        time.sleep(1.0)
+        assert m.running() and not m.ready
+        lab._redis.start()
+        deadline = time.monotonic() + 20
+        while not (m.ready and m.connects > first) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert m.ready and m.connects > first, m.last_error
+        lab.worker("mon2", queues=["celery"], concurrency=1)
+        assert m.wait_for(add.delay(2, 3), timeout=15).state == "SUCCESS"
+    finally:
+        lab.down()

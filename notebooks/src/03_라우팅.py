@@ -1,0 +1,326 @@
+# %% [markdown]
+# # 03. 라우팅
+#
+# ## 학습 목표
+#
+# - 라우팅(routing)이 무엇이고 왜 필요한지, 큐(queue)와 워커(worker)를 어떻게 짝지우는지 설명할 수 있다.
+# - `task_routes`로 태스크를 큐에 배정하고, 태스크에 이름(`name=`)을 직접 붙여야 하는 이유를 안다.
+# - 큐마다 워커를 따로 띄우면 급한 태스크가 밀리지 않는다는 것을 타임라인으로 확인한다.
+# - `apply_async(queue=…)`로 한 번의 호출만 다른 큐로 보내고, 가이드의 `queue='urgent_call'`이 왜 틀렸는지 실행해서 본다.
+# - 라우터 함수로 인자에 따라 큐를 고르는 동적 라우팅을 쓴다.
+#
+# **준비물**: 02장(기본 사용법)을 마친 상태. 이 장의 태스크는 `labtasks/tasks/routing.py`에 있습니다.
+
+# %% [markdown]
+# 먼저 브로커와 결과 백엔드를 준비하고, 태스크의 상태 변화를 지켜볼 **모니터**를 켭니다. 모니터는 Flower와 같은 방식으로
+# 커널의 백그라운드 스레드에서 워커가 보내는 이벤트(받음, 시작, 성공 …)를 모읍니다. 표와 타임라인은 이 기록으로 그립니다.
+
+# %%
+import time
+
+from labtasks import app, lab, monitor, queues, widgets
+from labtasks.tasks import add, call, normal_call, urgent_call
+
+mon = monitor.start()
+lab.up()
+
+# %% [markdown]
+# ## 1. 왜 라우팅이 필요한가
+#
+# 태스크는 성격이 제각각입니다. 오래 걸리는 것, 금방 끝나는 것, 계산이 많은 것, 외부 API를 기다리는 것,
+# 그리고 무엇보다 먼저 처리해야 하는 것. 워커 하나가 이 모두를 한 줄로 받으면, 급한 태스크도 앞선 태스크들이 끝날 때까지 기다립니다.
+#
+# 그래서 태스크마다 **큐**를 정해 두고(라우팅), 큐마다 그 일에 맞는 워커를 따로 띄웁니다.
+# 가이드의 예는 두 가지입니다.
+#
+# | 태스크 | 큐 | 그 큐를 맡는 워커 |
+# |---|---|---|
+# | `normal_call` (일반 업무) | `low_priority` | `worker.low_priority` |
+# | `urgent_call` (긴급 업무) | `high_priority` | `worker.high_priority` |
+
+# %% [markdown]
+# ## 2. `task_routes`와 태스크 이름
+#
+# 라우팅 규칙은 앱 설정 `task_routes`에 적습니다(`labtasks/app.py`). 규칙은 **태스크 이름**으로 찾습니다.
+
+# %%
+app.conf.task_routes
+
+# %% [markdown]
+# 맨 앞의 문자열은 뒤의 6절에서 다룰 라우터 함수이고, 그다음 사전이 가이드와 같은 규칙입니다.
+# 태스크 쪽은 가이드처럼 `@app.task(name='normal_call')`로 이름을 직접 붙였습니다. 이름을 붙이지 않으면 Celery는
+# `모듈 경로.함수 이름`을 이름으로 씁니다. 02장의 `add`와 비교해 봅시다.
+
+# %%
+for task in (normal_call, urgent_call, add):
+    print(task.name)
+
+# %% [markdown]
+# `add`의 이름은 `labtasks.tasks.basics.add`이므로 규칙에 `'add'`라고 적으면 맞지 않습니다. 이름을 직접 붙이면
+# 파일을 옮기거나 모듈 이름을 바꿔도 규칙이 그대로 맞습니다. 가이드가 "task의 이름을 꼭 지정해줘야 한다"고 한 까닭입니다.
+#
+# 태스크를 보내기 전에, 보내는 쪽(이 커널)의 라우터가 각 태스크를 어느 큐로 보낼지 물어볼 수 있습니다.
+# 라우팅은 **보내는 쪽**에서 결정된다는 점을 기억해 두세요. 워커는 자기가 맡은 큐에서 꺼내 갈 뿐입니다.
+
+# %%
+for name in ("normal_call", "urgent_call", add.name):
+    print(f"{name:26} → {app.amqp.router.route({}, name)['queue'].name}")
+
+# %% [markdown]
+# 규칙이 없는 `add`는 기본 큐 `celery`로 갑니다.
+#
+# > 가이드의 `worker.py`에는 `'imports': ('tasks')`도 있습니다. 이것이 튜플이 아니라 문자열이라는 정오표는 02장에서 다뤘습니다.
+# > 이 강좌는 `include=["labtasks.tasks"]`로 태스크 모듈을 불러옵니다.
+
+# %% [markdown]
+# ## 3. 큐마다 워커 하나씩
+#
+# 가이드는 워커 두 개를 띄우면서 `--queues`(`-Q`)로 맡을 큐를, `--hostname`(`-n`)으로 서로 다른 이름을 줍니다.
+# 같은 컴퓨터에서 이름이 겹치면 워커끼리 구별되지 않기 때문입니다. `%h`는 컴퓨터 이름으로 바뀝니다.
+#
+# 가이드의 Celery 4 명령(`celery worker --app=worker.app …`)은 Celery 5에서 동작하지 않습니다(01장 정오표).
+# Celery 5 형식은 이렇습니다.
+#
+# ```
+# celery -A worker.app worker --hostname=worker.low_priority@%h --queues=low_priority -l INFO
+# celery -A worker.app worker --hostname=worker.high_priority@%h --queues=high_priority -l INFO
+# ```
+#
+# 노트북에서는 `lab.worker()`가 같은 워커를 띄웁니다. 차이가 잘 보이도록 두 워커 모두 동시성 1로 띄웁니다.
+
+# %%
+w_low = lab.worker("worker.low_priority", queues=["low_priority"], concurrency=1)
+w_high = lab.worker("worker.high_priority", queues=["high_priority"], concurrency=1)
+print(w_low.spec.command())
+print(w_high.spec.command())
+
+# %% [markdown]
+# 실제로 어느 워커가 어느 큐를 소비하는지 워커들에게 직접 물어봅시다(`celery inspect active_queues`와 같은 질문입니다).
+
+# %%
+replies = app.control.inspect(timeout=2).active_queues() or {}
+for node, qs in sorted(replies.items()):
+    print(node, "→", [q["name"] for q in qs])
+
+# %% [markdown]
+# ## 4. 열 개씩 보내고 타임라인으로 보기
+#
+# 가이드의 요청 코드 그대로, 일반 업무와 긴급 업무를 번갈아 열 개씩 보냅니다. `normal_call`은 0.3초, `urgent_call`은 0.05초
+# 걸리는 일을 합니다.
+
+# %%
+def make_request(n):
+    results = []
+    for _ in range(n):
+        results.append(normal_call.apply_async())
+        results.append(urgent_call.apply_async())
+    return results
+
+
+t0 = time.time()
+results = make_request(10)
+mon.wait_all(results, timeout=60)
+mon.summary(since=t0)
+
+# %% [markdown]
+# 요약표의 마지막 열은 첫 태스크를 보낸 뒤 그 종류가 모두 끝나기까지 걸린 시간입니다(실행마다 조금씩 다릅니다).
+# 타임라인은 워커마다 한 줄, 태스크마다 막대 하나(시작부터 끝까지)를 그리고, 색은 태스크 이름입니다.
+
+# %%
+mon.timeline(since=t0, title="one worker per queue")
+
+# %% [markdown]
+# `worker.high_priority`의 줄에는 짧은 `urgent_call` 막대가 맨 앞에 모여 있습니다. 일반 업무가 아무리 쌓여 있어도 긴급 업무는
+# 자기 큐를 맡은 워커가 곧바로 처리합니다. 같은 시간 동안 `worker.low_priority`는 일반 업무를 하나씩 처리합니다.
+#
+# 결과에도 어느 큐에서 왔고 어느 워커가 처리했는지 담아 두었습니다.
+
+# %%
+print(results[0].get(timeout=10))
+print(results[1].get(timeout=10))
+
+# %% [markdown]
+# ## 5. 한 번의 호출만 다른 큐로: `apply_async(queue=…)`
+#
+# 태스크 하나를 상황에 따라 다른 큐로 보내야 할 때는 호출할 때 `queue=`에 **큐 이름**을 줍니다. 호출 때 준 값이 `task_routes`보다 우선합니다.
+
+# %%
+normal_call.apply_async(queue="high_priority").get(timeout=10)
+
+# %% [markdown]
+# ### 정오표: `apply_async(queue='urgent_call')`
+#
+# 가이드는 이 자리에 `apply_async(queue='urgent_call')`라고 씁니다. 그러나 `queue=`는 큐 이름을 받습니다. `urgent_call`은 태스크
+# 이름이지 큐 이름이 아니므로, Celery는 `urgent_call`이라는 **새 큐**를 만들어 메시지를 넣습니다. 그 큐를 소비하는 워커는 없습니다.
+# 직접 보내 보고, 1초 뒤의 상태와 브로커에 있는 그 큐의 길이를 봅시다.
+# (`queues.length()`는 브로커에 큐의 메시지 수를 묻습니다. Redis와 RabbitMQ에서 똑같이 동작합니다.)
+
+# %%
+queues.purge("urgent_call")  # 앞선 실행이 남긴 메시지가 있으면 버리고 시작
+
+wrong = urgent_call.apply_async(queue="urgent_call")
+time.sleep(1)
+print("상태:", wrong.state)
+print("모니터가 본 상태:", mon.task(wrong.id).state, "(보냄 이벤트만 있고 받은 워커가 없음)")
+print("urgent_call 큐의 메시지 수:", queues.length("urgent_call", wait_for=1))
+
+# %% [markdown]
+# 태스크는 `PENDING`에 머물고, 메시지는 아무도 보지 않는 `urgent_call` 큐에서 기다립니다. 워커를 `-Q urgent_call`로 띄우지 않는 한
+# 영영 실행되지 않습니다. 다음 실행이 깨끗하게 시작하도록 그 큐를 비웁니다(purge).
+
+# %%
+print("버린 메시지:", queues.purge("urgent_call"))
+print("urgent_call 큐의 메시지 수:", queues.length("urgent_call"))
+
+# %% [markdown]
+# 올바른 호출은 큐 이름 `high_priority`를 주는 것입니다.
+
+# %%
+urgent_call.apply_async(queue="high_priority").get(timeout=10)
+
+# %% [markdown]
+# ## 6. 동적 라우팅: 라우터 함수
+#
+# 가이드는 링크로만 소개한 주제입니다. `task_routes`에는 사전 말고 **함수**도 넣을 수 있습니다. 함수는 태스크를 보낼 때마다
+# `(name, args, kwargs, options, task=None, **kw)`를 받아, 보낼 곳(`{"queue": …}`)을 돌려주거나 `None`을 돌려줘 다음 규칙에 맡깁니다.
+# 이 강좌의 라우터는 `call` 태스크를 인자 `priority`에 따라 나눕니다.
+
+# %%
+import inspect
+
+from labtasks.tasks.routing import priority_router
+
+print(inspect.getsource(priority_router))
+
+# %%
+for kwargs in ({}, {"priority": "high"}):
+    route = app.amqp.router.route({}, "call", ("김철수",), kwargs)
+    print(kwargs, "→", route["queue"].name)
+
+# %% [markdown]
+# 실제로 보내면 인자에 따라 다른 워커가 처리합니다.
+
+# %%
+print(call.delay("김철수").get(timeout=10))
+print(call.delay("이영희", priority="high").get(timeout=10))
+
+# %% [markdown]
+# 라우터는 `task_routes`의 앞에서부터 차례로 물어보고, 처음으로 `None`이 아닌 답을 씁니다. `normal_call`처럼 라우터가 모르는
+# 태스크는 `None`을 받아 사전 규칙으로 넘어갑니다.
+
+# %% [markdown]
+# ## 7. 버튼으로 태스크 보내기
+#
+# 아래 패널의 버튼을 누를 때마다 태스크가 하나씩 갑니다. 아래 표에서 상태가 `PENDING → RECEIVED → STARTED → SUCCESS`로 바뀌고,
+# 어느 워커가 처리했는지 보입니다. 표는 모니터가 이벤트를 받을 때마다 새로 그려집니다. (JupyterLab에서 직접 눌러 보세요.)
+
+# %%
+panel = widgets.routing_panel()
+panel
+
+# %% [markdown]
+# 버튼은 코드로도 누를 수 있습니다. 일반 업무 세 번, 긴급 업무 두 번을 누르고 모두 끝날 때까지 기다립니다. 위 패널의 표도 함께 바뀝니다.
+
+# %%
+panel.click("일반 업무 보내기", n=3)
+panel.click("긴급 업무 보내기", n=2)
+print(panel.wait(timeout=30).summary())
+
+# %% [markdown]
+# ## 8. 비교: 워커 하나가 두 큐를 모두 맡으면
+#
+# 라우팅의 효과를 분명히 보려고, 같은 일을 워커 하나(동시성 2, 앞의 두 워커를 합친 만큼)가 두 큐를 모두 맡아 처리하게 해 봅시다.
+# 앞의 두 워커는 멈춥니다.
+
+# %%
+w_low.stop()
+w_high.stop()
+w_both = lab.worker("worker.both", queues=["low_priority", "high_priority"], concurrency=2)
+print(w_both.spec.command())
+
+# %%
+t1 = time.time()
+shared = make_request(10)
+mon.wait_all(shared, timeout=60)
+mon.summary(since=t1)
+
+# %%
+mon.timeline(since=t1, title="one worker for both queues")
+
+# %% [markdown]
+# 이번에는 긴급 업무의 막대가 일반 업무 사이사이에 흩어져 있고, 마지막 `urgent_call`은 거의 끝 무렵에야 끝납니다. 워커의 처리
+# 능력(프로세스 두 개)은 같은데도, 긴급 업무가 일반 업무와 한 줄에 서서 차례를 기다렸기 때문입니다. 4절의 타임라인과 나란히 보면
+# 라우팅이 하는 일이 한눈에 보입니다. 두 실행의 '`urgent_call`이 모두 끝난 시점'을 비교해 봅시다.
+
+# %%
+dedicated = mon.summary(ids=results).last_finished("urgent_call")
+together = mon.summary(ids=shared).last_finished("urgent_call")
+print(f"큐마다 워커: {dedicated:.2f} s, 워커 하나: {together:.2f} s")
+
+# %% [markdown]
+# ## 정리
+#
+# - 라우팅은 태스크를 큐에 배정하는 일이고, 워커는 `-Q`로 정한 큐만 소비한다. 큐마다 워커를 두면 급한 태스크가 밀리지 않는다.
+# - `task_routes`는 태스크 이름으로 규칙을 찾는다. 그래서 태스크에 `name=`을 직접 붙인다.
+# - 라우팅은 보내는 쪽에서 정해진다. `apply_async(queue='큐 이름')`이 규칙보다 우선한다.
+# - `queue=`에 태스크 이름을 주면 아무도 소비하지 않는 큐가 생기고 태스크는 `PENDING`에 머문다(가이드의 오류).
+# - `task_routes`에 라우터 함수를 넣으면 인자에 따라 큐를 고를 수 있다(동적 라우팅). `None`을 돌려주면 다음 규칙으로 넘어간다.
+# - 여러 워커는 `-n 이름@%h`로 서로 다른 이름을 준다. Celery 5에서는 `celery -A 앱 worker …` 순서로 쓴다.
+
+# %% [markdown]
+# ## 연습문제
+#
+# **연습 1.** 다음 호출이 각각 어느 큐로 가는지 `답`을 채우세요. (아래에는 예시 답이 들어 있습니다. 지우고 직접 써 보세요.)
+
+# %%
+답 = {
+    "normal_call": "low_priority",
+    "urgent_call": "high_priority",
+    "add": "celery",
+    "call(priority='high')": "high_priority",
+}
+
+# %% [markdown]
+# 확인 셀: 이 커널의 라우터에 같은 질문을 해서 비교합니다.
+
+# %%
+실제 = {
+    "normal_call": app.amqp.router.route({}, "normal_call")["queue"].name,
+    "urgent_call": app.amqp.router.route({}, "urgent_call")["queue"].name,
+    "add": app.amqp.router.route({}, add.name)["queue"].name,
+    "call(priority='high')": app.amqp.router.route({}, "call", (), {"priority": "high"})["queue"].name,
+}
+assert 답 == 실제, 실제
+print("정답입니다.")
+
+# %% [markdown]
+# **연습 2.** `task_routes`는 `urgent_call`을 `high_priority`로 보냅니다. 이번 한 번만 `urgent_call`을 `low_priority` 큐로 보내 `결과`에 담으세요.
+
+# %%
+결과 = urgent_call.apply_async(queue="low_priority")
+
+# %%
+처리 = 결과.get(timeout=10)
+assert 처리["task"] == "urgent_call" and 처리["queue"] == "low_priority", 처리
+print("정답입니다.")
+
+# %% [markdown]
+# **연습 3.** 가이드의 `apply_async(queue='urgent_call')`이 왜 실행되지 않는지 한 문장으로 쓰고, 그렇게 보낸 메시지가 몇 개 기다리는지
+# `queues.length()`로 `대기`에 담으세요. (RabbitMQ는 방금 보낸 메시지를 조금 늦게 셀 수 있어서 `wait_for=1`로 잠시 기다려 셉니다.
+# 확인한 뒤에는 큐를 비웁니다.)
+
+# %%
+이유 = "queue=에는 큐 이름을 줘야 하는데 태스크 이름을 주어서, 아무 워커도 소비하지 않는 urgent_call 큐에 메시지가 쌓였다."
+urgent_call.apply_async(queue="urgent_call")
+대기 = queues.length("urgent_call", wait_for=1)
+
+# %%
+assert "큐" in 이유 and 대기 == 1, 대기
+print("정답입니다. 버린 메시지:", queues.purge("urgent_call"))
+
+# %% [markdown]
+# 실습을 마쳤으면 이 커널이 띄운 것(워커, 모니터, 내장 Redis)을 모두 멈춥니다.
+
+# %%
+panel.close()
+lab.down()

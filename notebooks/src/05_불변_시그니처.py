@@ -1,0 +1,190 @@
+# %% [markdown]
+# # 05. 불변 시그니처
+#
+# ## 학습 목표
+#
+# - 불변 시그니처(immutable signature)가 무엇이고, `.si()`가 `.s()`와 체인 안에서 어떻게 다르게 동작하는지 안다.
+# - `res.parent`를 따라 체인의 앞 태스크 결과로 거슬러 올라간다.
+# - 헤더의 결과가 필요 없는 `chord` 콜백을 `.si()`로 만든다(사용자마다 `send_alert`, 끝나면 `notify_admin`).
+# - `.s()`와 `.si()` 가운데 무엇을 고를지 판단한다.
+#
+# **준비물**: 04장(캔버스)의 시그니처, 부분 시그니처, `chain`, `chord`. 이 장의 새 태스크는 `labtasks/tasks/canvas.py`에 있습니다.
+
+# %%
+import time
+
+from celery import chord
+
+from labtasks import lab, monitor
+from labtasks.tasks import add, mult, notify_admin, send_alert
+
+mon = monitor.start()
+w = lab.worker("w1", queues=["celery"], concurrency=2)
+lab.up()
+
+# %% [markdown]
+# ## 1. 체인에서 `.s()`와 `.si()`
+#
+# 04장에서 본 것처럼 `chain`의 다음 태스크나 `chord`의 콜백은 앞 태스크의 결과를 인자 **앞에** 받습니다. 불변 시그니처는 이것을 끕니다.
+# `immutable=True`인 시그니처는 앞 결과를 받지 않고, 만들 때 준 인자만으로 실행됩니다. 줄임말은 `.si()`입니다.
+
+# %%
+print(add.signature((4, 4), immutable=True) == add.si(4, 4))
+print(add.si(4, 4).immutable, add.s(4).immutable)
+
+# %% [markdown]
+# 차이는 같은 자리에 두 시그니처를 놓아 보면 드러납니다. `.s()`는 앞 결과 4를 받아 `mult(4, 10)`, `.si()`는 받지 않아 `mult(3, 10)`입니다.
+
+# %%
+print((add.s(2, 2) | mult.s(10)).delay().get(timeout=10))
+print((add.s(2, 2) | mult.si(3, 10)).delay().get(timeout=10))
+
+# %% [markdown]
+# 인자를 다 채운 `.s()`를 체인 뒤에 두면 앞 결과가 **하나 더** 붙어서 태스크가 실패합니다. `add.s(4, 4)`는 `add(4, 4, 4)`로 불립니다.
+
+# %%
+try:
+    (add.s(2, 2) | add.s(4, 4)).delay().get(timeout=10)
+except TypeError as exc:
+    print("TypeError:", exc)
+
+# %% [markdown]
+# ## 2. 가이드의 예: `res.parent`로 거슬러 올라가기
+#
+# 가이드의 체인은 세 덧셈을 모두 불변으로 둡니다. 각 태스크는 앞 결과와 상관없이 자기 인자만 더합니다. 체인이 돌려주는 결과는 마지막
+# 태스크의 것이고, `parent`를 따라가면 앞 태스크들의 결과가 나옵니다.
+
+# %%
+res = (add.si(2, 2) | add.si(4, 4) | add.si(8, 8)).apply_async()
+print(res.get(timeout=10))
+print(res.parent.get(timeout=10))
+print(res.parent.parent.get(timeout=10))
+
+# %% [markdown]
+# 16, 8, 4. 그런데 이 예는 `.s()`로 써도 숫자가 똑같습니다. `2 + 2 = 4`, `4 + 4 = 8`, `8 + 8 = 16`이라 앞 결과를 받아 더해도 같은 값이
+# 나오기 때문입니다. 아래 체인은 앞 결과를 이어받는 `.s()` 체인입니다. 두 체인이 같은 숫자를 내도 하는 일은 다르다는 것을 기억하세요.
+
+# %%
+res_s = (add.s(2, 2) | add.s(4) | add.s(8)).apply_async()
+node, values = res_s, []
+while node is not None:
+    values.append(node.get(timeout=10))
+    node = node.parent
+print(values)
+
+# %% [markdown]
+# 불변 시그니처의 차이가 드러나도록 숫자를 바꿔 봅시다. 앞 결과를 무시하므로 각 단계가 자기 인자의 합만 냅니다.
+
+# %%
+res = (add.si(1, 1) | add.si(10, 10) | add.si(100, 100)).apply_async()
+node, values = res, []
+while node is not None:
+    values.append(node.get(timeout=10))
+    node = node.parent
+print(values)
+
+# %% [markdown]
+# ## 3. 결과가 필요 없는 `chord` 콜백: `notify_admin.si()`
+#
+# 가이드의 예는 사용자마다 경고 메시지를 보내고(`send_alert`), 모두 보낸 뒤 관리자에게 알리는 것입니다(`notify_admin`).
+# 관리자 알림에는 경고 결과 목록이 필요 없습니다. 그래서 콜백을 불변 시그니처로 둡니다.
+
+# %%
+users = ["김철수", "이영희", "박민수", "최지우"]
+t0 = time.time()
+res = chord((send_alert.s(u) for u in users), notify_admin.si()).apply_async()
+print(res.get(timeout=10))
+
+# %% [markdown]
+# 콜백의 `parent`는 헤더(그룹)의 결과입니다. 경고는 사용자 순서대로 모입니다.
+
+# %%
+res.parent.get(timeout=10)
+
+# %% [markdown]
+# 모니터로 실행 순서를 봅시다. `send_alert` 네 개가 두 프로세스에서 병렬로 돌고, 모두 끝난 뒤에 `notify_admin`이 한 번 돕니다.
+
+# %%
+mon.wait_all([*res.parent.results, res], timeout=10)
+mon.summary(since=t0)
+
+# %%
+mon.timeline(since=t0, title="chord: send_alert for each user, then notify_admin.si()")
+
+# %% [markdown]
+# 콜백을 `.s()`로 두면 어떻게 될까요? 헤더 결과 목록이 `notify_admin`의 인자로 붙는데, `notify_admin`은 인자를 받지 않으므로 콜백이 실패합니다.
+
+# %%
+try:
+    chord((send_alert.s(u) for u in users), notify_admin.s()).apply_async().get(timeout=10)
+except Exception as exc:
+    print(type(exc).__name__, ":", exc)
+
+# %% [markdown]
+# ## 4. 언제 무엇을 고르나
+#
+# | 상황 | 고를 것 | 예 |
+# |---|---|---|
+# | 앞 태스크의 결과가 다음 태스크의 입력이다 | `.s()` (부분 시그니처) | `add.s(2, 2) \| mult.s(10)` |
+# | 앞 태스크가 **끝났다는 사실**만 필요하고 결과는 필요 없다 | `.si()` (불변 시그니처) | 경고를 다 보낸 뒤 `notify_admin.si()` |
+# | 인자가 이미 다 정해진 태스크를 순서대로만 돌리고 싶다 | `.si()` | 백업 → 정리 → 보고 같은 단계 |
+# | 결과를 받되 일부 인자는 미리 정해 두고 싶다 | `.s(미리 정한 인자)` | `subtract.s(1)`: 앞 결과에서 1을 뺀다 |
+#
+# 판단 기준은 하나입니다. "이 태스크가 앞 결과를 인자로 받는가?" 받으면 `.s()`, 받지 않으면 `.si()`입니다.
+# 받지 않을 태스크를 `.s()`로 두면 위에서 본 것처럼 인자 개수가 맞지 않아 실패하거나, 더 나쁘게는 엉뚱한 값으로 조용히 실행됩니다.
+
+# %% [markdown]
+# ## 정리
+#
+# - 불변 시그니처(`.si()`, `immutable=True`)는 앞 태스크의 결과를 인자로 받지 않는다.
+# - 체인의 결과는 마지막 태스크의 결과이고, `res.parent`를 따라 앞 태스크들의 결과로 거슬러 올라간다.
+# - 가이드의 `add.si(2,2) | add.si(4,4) | add.si(8,8)` 예는 `.s()`로 써도 같은 숫자(16, 8, 4)가 나온다. 차이는 다른 숫자로 확인한다.
+# - 헤더 결과가 필요 없는 `chord` 콜백은 `.si()`로 둔다. `.s()`로 두면 결과 목록이 인자로 붙는다.
+
+# %% [markdown]
+# ## 연습문제
+#
+# **연습 1.** `add(1, 2)`를 실행한 뒤, 그 결과와 상관없이 `mult(6, 7)`을 실행하는 체인 `체인`을 만드세요.
+# (아래에는 예시 답이 들어 있습니다. 지우고 직접 써 보세요.)
+
+# %%
+체인 = add.s(1, 2) | mult.si(6, 7)
+
+# %%
+res = 체인.apply_async()
+assert res.get(timeout=10) == 42 and res.parent.get(timeout=10) == 3
+print("정답입니다.")
+
+# %% [markdown]
+# **연습 2.** 사용자 `["a", "b", "c"]`에게 `send_alert`를 보내고, 모두 끝나면 `notify_admin`을 실행하는 `알림`을 만드세요.
+
+# %%
+알림 = chord((send_alert.s(u) for u in ["a", "b", "c"]), notify_admin.si())
+
+# %%
+res = 알림.apply_async()
+assert res.get(timeout=10) == "관리자에게 알렸습니다"
+assert res.parent.get(timeout=10) == [f"{u}에게 경고를 보냈습니다" for u in ["a", "b", "c"]]
+print("정답입니다.")
+
+# %% [markdown]
+# **연습 3.** 체인 `add.si(3, 3) | add.s(10) | add.si(1, 1)`의 마지막 결과에서 `parent`를 따라가며 얻는 값 목록(마지막 태스크부터)을
+# 실행하기 **전에** 예상해서 `예상`에 적으세요.
+
+# %%
+예상 = [2, 16, 6]
+
+# %%
+res = (add.si(3, 3) | add.s(10) | add.si(1, 1)).apply_async()
+node, 실제 = res, []
+while node is not None:
+    실제.append(node.get(timeout=10))
+    node = node.parent
+assert 예상 == 실제, 실제
+print("정답입니다.")
+
+# %% [markdown]
+# 실습을 마쳤으면 이 커널이 띄운 것(워커, 모니터, 내장 Redis)을 모두 멈춥니다.
+
+# %%
+lab.down()
