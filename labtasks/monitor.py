@@ -73,7 +73,8 @@ class _Receiver(EventReceiver):
         self.monitor = monitor
 
     def on_connection_error(self, exc, interval):
-        self.monitor.last_error = exc  # no logging: this thread never writes to the kernel's streams
+        # no logging: this thread never writes to the kernel's streams
+        self.monitor.last_error = exc
 
     def on_consume_ready(self, connection, channel, consumers, **kwargs):
         super().on_consume_ready(connection, channel, consumers, **kwargs)

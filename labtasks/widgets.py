@@ -46,8 +46,8 @@ class TaskPanel:
             button.on_click(lambda _b, label=label: self.fire(label))
         self.counts = W.HTML()
         self.board = W.HTML()
-        self.widget = W.VBox([W.HTML(f"<b>{escape(title)}</b>"), W.HBox(list(self.buttons.values())),
-                              self.counts, self.board])
+        self.widget = W.VBox([W.HTML(f"<b>{escape(title)}</b>"),
+                              W.HBox(list(self.buttons.values())), self.counts, self.board])
         self.monitor.add_listener(self._on_event)
         self.refresh()
 
@@ -104,8 +104,8 @@ class TaskPanel:
         pairs = self.states()
         for label in self.actions:
             mine = [s for lab, s in pairs if lab == label]
-            per_state = ", ".join(f"{s} {mine.count(s)}" for s in FLOW + sorted(set(mine) - set(FLOW))
-                                  if mine.count(s))
+            order = FLOW + sorted(set(mine) - set(FLOW))
+            per_state = ", ".join(f"{s} {mine.count(s)}" for s in order if mine.count(s))
             lines.append(f"{label}: 보냄 {len(mine)}" + (f" ({per_state})" if per_state else ""))
         return "\n".join(lines)
 

@@ -1,7 +1,7 @@
 """The buttons panel in a real JupyterLab, clicked in headless Chromium: the board follows the task.
 
-The kernel runs a notebook that starts two workers and shows ``widgets.routing_panel()``; the browser
-clicks 일반 업무 보내기 and reads the board until it shows SUCCESS. Screenshots go to tmp_path.
+The kernel runs a notebook that starts two workers and shows ``widgets.routing_panel()``; the
+browser clicks 일반 업무 보내기 and reads the board until it shows SUCCESS. Screenshots go to tmp_path.
 """
 import json
 import os
@@ -20,8 +20,9 @@ from labserver import clean_env, free_port, stop
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
-pytestmark = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER),
-                                reason="needs Debian's chromium and chromium-driver (.ci/install_browser.sh)")
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER),
+    reason="needs Debian's chromium and chromium-driver (.ci/install_browser.sh)")
 
 CELLS = [
     "from labtasks import lab, widgets\n"
