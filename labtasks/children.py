@@ -6,6 +6,7 @@ the next lab that starts on this machine kills what a dead kernel left behind (`
 """
 import ctypes
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -14,39 +15,11 @@ import time
 from pathlib import Path
 
 from . import settings
+from .procinfo import alive, start_time  # noqa: F401 - part of this module's interface
 
 _PR_SET_PDEATHSIG = 1
 _libc = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
 _RECORD = "children.txt"
-_OWNER = "owner.txt"
-
-
-def start_time(pid: int) -> str | None:
-    """The process's start time as the kernel counts it, or None if there is no such process."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat.rsplit(")", 1)[1].split()[19]
-    except FileNotFoundError:
-        return None
-    except OSError:  # no /proc (macOS): ask ps
-        out = subprocess.run(["ps", "-o", "lstart=", "-p", str(pid)],
-                             capture_output=True, text=True).stdout.strip()
-        return out or None
-
-
-def alive(pid: int) -> bool:
-    """True for a running process (a zombie counts as gone)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        return state not in ("Z", "X")
-    except FileNotFoundError:
-        return False
-    except OSError:
-        try:
-            os.kill(pid, 0)
-            return True
-        except ProcessLookupError:
-            return False
 
 
 def die_with_parent(parent: int):
@@ -70,7 +43,6 @@ def spawn(argv: list[str], *, log: Path, kind: str, name: str, env: dict | None 
 
     With ``pipes``, its stdin and stdout are text pipes to this process (stderr still goes to log).
     """
-    _ensure_owner()
     with open(log, "ab") as out:
         proc = subprocess.Popen(
             argv, stdin=subprocess.PIPE if pipes else subprocess.DEVNULL,
@@ -107,24 +79,16 @@ def _signal_group(pgid: int, sig: int):
         pass
 
 
-def _ensure_owner():
-    owner = settings.run_dir() / _OWNER
-    if not owner.exists():
-        owner.write_text(f"{os.getpid()} {start_time(os.getpid())}\n")
-
-
 def reap() -> list[str]:
-    """Kill what kernels that are gone left running; return a line per process killed."""
+    """Kill what processes that are gone left running; return a line per process killed."""
     killed = []
+    mine = settings.run_dir(create=False).name
     for folder in settings.runtime_root().iterdir():
-        if not folder.is_dir() or folder.name == str(os.getpid()):
+        owner = re.fullmatch(r"(\d+)-(\w+)", folder.name)
+        if not folder.is_dir() or folder.name == mine or not owner:
             continue
-        try:
-            pid, started = (folder / _OWNER).read_text().split()
-        except (FileNotFoundError, ValueError):
-            pid, started = folder.name, None
-        if pid.isdigit() and alive(int(pid)) and started in (None, start_time(int(pid))):
-            continue  # its kernel still runs
+        if start_time(int(owner[1])) == owner[2]:
+            continue  # its owner still runs
         record = folder / _RECORD
         for line in record.read_text().splitlines() if record.exists() else []:
             child, child_started, kind, name = line.split(maxsplit=3)

@@ -9,6 +9,8 @@ import socket
 import tempfile
 from pathlib import Path
 
+from .procinfo import incarnation
+
 #: Unix socket paths longer than this do not fit in ``sockaddr_un`` on every platform.
 _MAX_SOCKET_PATH = 100
 
@@ -21,10 +23,14 @@ def runtime_root() -> Path:
     return root
 
 
-def run_dir(pid: int | None = None) -> Path:
-    """This kernel's run folder: Redis socket, logs, the record of started processes."""
-    path = runtime_root() / str(pid or os.getpid())
-    path.mkdir(mode=0o700, exist_ok=True)
+def run_dir(create: bool = True) -> Path:
+    """This process's run folder: Redis socket, logs, the record of started processes.
+
+    Named ``pid-starttime``, so a later process that gets the same pid has another folder.
+    """
+    path = runtime_root() / incarnation(os.getpid())
+    if create:
+        path.mkdir(mode=0o700, exist_ok=True)
     return path
 
 
@@ -35,7 +41,7 @@ def _free_port() -> int:
 
 
 def _embedded_address() -> tuple[str, str | int]:
-    sock = run_dir() / "redis.sock"
+    sock = run_dir(create=False) / "redis.sock"
     if hasattr(socket, "AF_UNIX") and len(str(sock)) <= _MAX_SOCKET_PATH:
         return "unix", str(sock)
     return "tcp", _free_port()

@@ -50,9 +50,8 @@ def test_the_reaper_kills_what_a_dead_kernel_left_and_spares_a_reused_pid():
     from labtasks import children, settings
     dead = subprocess.Popen(["true"])
     dead.wait()  # a pid that no longer runs: the "dead kernel"
-    folder = settings.runtime_root() / str(dead.pid)
+    folder = settings.runtime_root() / f"{dead.pid}-1"  # pid-starttime of a process that is gone
     folder.mkdir(exist_ok=True)
-    (folder / "owner.txt").write_text(f"{dead.pid} 1\n")
     leftover = subprocess.Popen(["sleep", "60"], start_new_session=True)
     stranger = subprocess.Popen(["sleep", "60"], start_new_session=True)
     time.sleep(0.05)
@@ -64,5 +63,6 @@ def test_the_reaper_kills_what_a_dead_kernel_left_and_spares_a_reused_pid():
         assert any(f"pid {leftover.pid}" in line for line in killed)
         assert leftover.wait(5) == -signal.SIGKILL
         assert stranger.poll() is None and not folder.exists()
+        assert settings.run_dir().exists()  # the living's folders stay
     finally:
         stranger.kill(); stranger.wait()
