@@ -98,7 +98,8 @@ print(w_high.spec.command())
 # 실제로 어느 워커가 어느 큐를 소비하는지 워커들에게 직접 물어봅시다(`celery inspect active_queues`와 같은 질문입니다).
 
 # %%
-replies = app.control.inspect(timeout=2).active_queues() or {}
+nodes = [w_low.nodename, w_high.nodename]
+replies = app.control.inspect(destination=nodes, limit=len(nodes), timeout=10).active_queues() or {}
 for node, qs in sorted(replies.items()):
     print(node, "→", [q["name"] for q in qs])
 
@@ -161,7 +162,7 @@ queues.purge("urgent_call")  # 앞선 실행이 남긴 메시지가 있으면 �
 wrong = urgent_call.apply_async(queue="urgent_call")
 time.sleep(1)
 print("상태:", wrong.state)
-print("모니터가 본 상태:", mon.task(wrong.id).state, "(보냄 이벤트만 있고 받은 워커가 없음)")
+print("모니터가 본 상태:", mon.wait_for(wrong, "PENDING").state, "(보냄 이벤트만 있고 받은 워커가 없음)")
 print("urgent_call 큐의 메시지 수:", queues.length("urgent_call", wait_for=1))
 
 # %% [markdown]
