@@ -16,11 +16,16 @@ def io_wait(seconds=0.5):
 
 @app.task
 def burn(rounds=ONE_SECOND_OF_CPU):
-    """Pure-Python arithmetic: holds the GIL the whole time."""
+    """Pure-Python arithmetic: holds the GIL the whole time.
+
+    Returns how long it took and how much CPU its own thread got meanwhile: the difference is
+    time spent waiting for a CPU or for the GIL.
+    """
+    wall, cpu = time.perf_counter(), time.thread_time()
     total = 0
     for i in range(rounds):
         total += i * i % 7
-    return total
+    return {"wall": time.perf_counter() - wall, "cpu": time.thread_time() - cpu}
 
 
 # --- the kernel's side: time a batch on each pool, plot it, run a worker under taskset --------
@@ -29,21 +34,30 @@ def burn(rounds=ONE_SECOND_OF_CPU):
 BATCHES = {"I/O": (io_wait.s(0.5), 20), "CPU": (burn.s(), 4)}
 
 
-def time_batch(sig, n: int, timeout: float = 120) -> float:
+def time_batch(sig, n: int, timeout: float = 120) -> tuple[float, list]:
     """Seconds from sending ``n`` copies of ``sig`` as a group until every result is back."""
     from celery import group
     began = time.monotonic()
-    group(sig.clone() for _ in range(n))().get(timeout=timeout)
-    return time.monotonic() - began
+    results = group(sig.clone() for _ in range(n))().get(timeout=timeout)
+    return time.monotonic() - began, results
 
 
 def measure(pool: str, concurrency: int, batches=("I/O", "CPU")) -> dict[str, float]:
-    """Start a worker with ``pool``, time each batch on it, stop it."""
+    """Start a worker with ``pool``, time each batch on it, stop it.
+
+    For the CPU batch it also gives ``"CPU 대기"``: on average, how many seconds a ``burn`` task
+    took per second of CPU its thread got (1.0 = it never waited).
+    """
     from .. import lab
     w = lab.worker(f"pool-{pool}", queues=["pools"], pool=pool, concurrency=concurrency)
+    timings = {}
     try:
-        return {name: time_batch(BATCHES[name][0].set(queue="pools"), BATCHES[name][1])
-                for name in batches}
+        for name in batches:
+            timings[name], results = time_batch(BATCHES[name][0].set(queue="pools"),
+                                                BATCHES[name][1])
+            if name == "CPU":
+                timings["CPU 대기"] = sum(r["wall"] / r["cpu"] for r in results) / len(results)
+        return timings
     finally:
         w.stop()
 
@@ -53,15 +67,18 @@ class Timings(dict):
 
     def rows(self):
         return [[pool] + [f"{t[b]:.2f} s" if b in t else "—" for b in BATCHES]
+                + [f"{t['CPU 대기']:.1f}배" if "CPU 대기" in t else "—"]
                 for pool, t in self.items()]
+
+    headers = ["풀", "I/O 배치", "CPU 배치", "CPU 태스크의 실행 시간 ÷ CPU 시간"]
 
     def __repr__(self):
         from ..display import text_table
-        return text_table(["풀"] + list(BATCHES), self.rows())
+        return text_table(self.headers, self.rows())
 
     def _repr_html_(self):
         from ..display import table
-        return table(["풀"] + [f"{b} 배치" for b in BATCHES], self.rows(), caption="걸린 시간")
+        return table(self.headers, self.rows(), caption="걸린 시간")
 
 
 def plot(timings: Timings, labels: dict[str, str] | None = None):
