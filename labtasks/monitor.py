@@ -366,8 +366,8 @@ def timeline(records: list[TaskRecord], title: str | None = None):
             end = r.finished or now
             ax.broken_barh([(r.started - origin, max(end - r.started, 0.005))],
                            (lane - 0.4 + row * height, height * 0.9),
-                           facecolors=colors[r.name or "?"],
-                           edgecolors="black" if r.failed else "none")
+                           facecolors=colors[r.name or "?"], linewidth=0.8,
+                           edgecolors="black" if r.failed else "white")
     ax.set_yticks(range(len(workers)), [w.split("@")[0] for w in workers])
     ax.set_ylim(-0.6, len(workers) - 0.4)
     ax.invert_yaxis()

@@ -102,7 +102,9 @@ print(res.get(timeout=10))
 res.parent.get(timeout=10)
 
 # %% [markdown]
-# 모니터로 실행 순서를 봅시다. `send_alert` 네 개가 두 프로세스에서 병렬로 돌고, 모두 끝난 뒤에 `notify_admin`이 한 번 돕니다.
+# 모니터로 실행 순서를 봅시다. `send_alert` 네 개가 두 프로세스에서 병렬로 돌고, 마지막 `send_alert`가 결과를 저장하면
+# `notify_admin`이 한 번 돕니다. (막대의 끝은 워커가 '성공' 이벤트를 보낸 시각이라, 마지막 `send_alert` 막대와 `notify_admin` 막대가
+# 살짝 겹쳐 보일 수 있습니다.)
 
 # %%
 mon.wait_all([*res.parent.results, res], timeout=10)
