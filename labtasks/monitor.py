@@ -103,6 +103,7 @@ class Monitor:
         self._changed = threading.Condition()
         self._thread: threading.Thread | None = None
         self._receiver: _Receiver | None = None
+        self.enable_every = ENABLE_EVENTS_EVERY  # seconds between enable_events broadcasts
         self._next_enable = 0.0
         self._channel = None
         self._listeners: list = []
@@ -171,7 +172,7 @@ class Monitor:
         """Ask every worker to send events (on the receiver's own connection, in its thread)."""
         now = time.monotonic()
         if now >= self._next_enable and self._channel is not None:
-            self._next_enable = now + ENABLE_EVENTS_EVERY
+            self._next_enable = now + self.enable_every
             self.app.control.broadcast("enable_events", connection=self._channel.connection.client,
                                        channel=self._channel)
 

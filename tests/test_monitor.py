@@ -3,11 +3,12 @@
 ``lab.up()`` exports the broker URL; the module restores the environment afterwards, so that
 the kernels nbval starts later in the same pytest run do not inherit a stopped broker."""
 import os
+import sys
 import time
 
 import pytest
 
-from labtasks import lab, monitor
+from labtasks import app, lab, monitor
 from labtasks.tasks import add
 
 
@@ -57,6 +58,54 @@ def test_tasks_filters_table_and_timeline(mon):
     assert "<table>" in mon.table(ids=results)._repr_html_()
     fig = mon.timeline(ids=results)
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["mon1"]
+
+
+QUIET_APP = """
+import os
+from celery import Celery
+app = Celery("quiet", broker=os.environ["CELERY_BROKER_URL"],
+             backend=os.environ["CELERY_RESULT_BACKEND"])
+app.conf.update(worker_send_task_events=False, accept_content=["json"])
+
+@app.task(name="quiet_add")
+def quiet_add(x, y):
+    return x + y
+"""
+
+
+def test_switches_events_on_for_a_worker_started_without_them(mon, tmp_path):
+    """A worker without -E sends no task events until the monitor's next enable_events."""
+    import socket
+
+    from labtasks import children, settings
+    from labtasks.workers import ping
+
+    (tmp_path / "quietapp.py").write_text(QUIET_APP)
+    mon.enable_every = 3600.0  # no enable_events broadcast from now on, until the test asks
+    mon._next_enable = time.monotonic() + 3600.0
+    node = f"quiet@{socket.gethostname()}"
+    proc = children.spawn(
+        [sys.executable, "-m", "celery", "-A", "quietapp", "worker", "-P", "solo", "-Q", "quiet",
+         "-n", "quiet@%h", "--without-mingle", "--without-gossip", "-l", "INFO"],
+        log=tmp_path / "quiet.log", kind="worker", name="quiet",
+        env=dict(settings.child_env(), PYTHONPATH=str(tmp_path)))
+    try:
+        deadline = time.monotonic() + 30
+        while not ping(node, 1.0):
+            assert proc.poll() is None and time.monotonic() < deadline, \
+                (tmp_path / "quiet.log").read_text()
+        quiet = app.send_task("quiet_add", (1, 1), queue="quiet")
+        assert quiet.get(timeout=15) == 2
+        time.sleep(1.0)  # its events would have arrived long before (wide margin)
+        assert mon.task(quiet.id).started is None  # only the caller's task-sent was seen
+        mon.enable_every, mon._next_enable = 0.2, 0.0
+        time.sleep(1.0)
+        loud = app.send_task("quiet_add", (2, 2), queue="quiet")
+        record = mon.wait_for(loud, "SUCCESS", timeout=15)
+        assert record.started is not None and record.worker == node
+    finally:
+        mon.enable_every, mon._next_enable = monitor.ENABLE_EVENTS_EVERY, 0.0
+        children.stop(proc)
 
 
 def test_wait_for_times_out_with_a_korean_message(mon):
