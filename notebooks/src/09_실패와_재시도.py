@@ -1,0 +1,285 @@
+# %% [markdown]
+# # 09. 실패와 재시도
+#
+# ## 학습 목표
+#
+# - 태스크 안에서 난 예외가 `FAILURE` 상태와 `get()`의 예외로 돌아오는 길을 따라가고, 트레이스백을 읽는다.
+# - `autoretry_for`, `retry_backoff`, `max_retries`와 `self.retry(countdown=…)`로 재시도(retry)하고, 시도마다 일어난 일을 모니터로 본다.
+# - 소프트/하드 시간 제한(time limit)을 걸고, 소프트 제한은 태스크 안에서 잡아 정리한다.
+# - `acks_late`로 "적어도 한 번" 전달을 만들고, 워커를 `SIGKILL`로 죽여도 태스크가 끝까지 실행되는 것을 확인한다. 그 대가로
+#   같은 태스크가 두 번 실행될 수 있으니 태스크를 멱등(idempotent)하게 만든다.
+# - `revoke`, 결과 만료(`result_expires`), 태스크 안에서 `get()`을 부르면 안 되는 이유를 안다.
+#
+# **준비물**: 02장(`AsyncResult`), 03장(모니터), 08장(풀).
+#
+# 이 장의 태스크는 `labtasks/tasks/failures.py`에 있습니다.
+
+# %%
+from labtasks import lab, monitor
+from labtasks.tasks import add, failures
+
+lab.up(); w = lab.worker("w1", queues=["celery"], pool="prefork", concurrency=2); mon = monitor.start()
+
+# %% [markdown]
+# ## 1. 태스크 안의 예외
+#
+# `divide(1, 0)`은 워커에서 `ZeroDivisionError`를 냅니다. 워커는 예외를 결과 백엔드(result backend)에 `FAILURE`로 기록하고,
+# `get()`은 그 예외를 **호출한 쪽에서 다시 일으킵니다**.
+
+# %%
+r = failures.divide.delay(1, 0)
+try:
+    r.get(timeout=10)
+except ZeroDivisionError as exc:
+    print("get()이 다시 일으킨 예외:", repr(exc))
+print("상태:", r.state, "/ failed():", r.failed())
+
+# %% [markdown]
+# 예외를 일으키지 않고 받고 싶다면 `propagate=False`를 줍니다. 그러면 예외 객체가 값으로 돌아옵니다.
+# 워커에서 난 트레이스백(traceback)은 `r.traceback`에 문자열로 남아 있습니다. 마지막 줄에 예외가, 그 위에 예외가 난 코드가 있습니다.
+
+# %%
+print(repr(r.get(timeout=10, propagate=False)))
+print("\n".join(r.traceback.strip().splitlines()[-3:]))
+
+# %% [markdown]
+# ## 2. 재시도
+#
+# 네트워크처럼 잠깐 실패했다가 다시 되는 일은 재시도하면 됩니다. 방법은 두 가지입니다.
+#
+# ### 자동 재시도: `autoretry_for`, `retry_backoff`, `max_retries`
+#
+# `fetch_flaky`는 처음 두 번은 `ConnectionError`를 내고 세 번째에 성공합니다(몇 번째 시도인지는 `self.request.retries`로 압니다).
+
+# %%
+import inspect
+
+print(inspect.getsource(failures.fetch_flaky))
+
+# %% [markdown]
+# - `autoretry_for=(ConnectionError,)`: 이 예외가 나면 Celery가 알아서 `self.retry()`를 부릅니다.
+# - `retry_backoff=True`: 재시도 간격을 1초, 2초, 4초…로 두 배씩 늘립니다(지수 백오프). `retry_jitter=False`로 무작위 흔들기를 껐습니다.
+#   실제 서비스에서는 여러 워커가 한꺼번에 다시 몰리지 않도록 켜 두는 편이 좋습니다.
+# - `max_retries=3`: 세 번까지 재시도하고, 그래도 실패하면 마지막 예외로 `FAILURE`가 됩니다.
+#
+# 03장의 모니터(`monitor.start()`)는 워커가 보내는 이벤트를 모읍니다. 태스크 하나가 시도마다 남긴 이벤트를 모아 봅시다.
+# 재시도할 때마다 **같은 태스크 id**로 메시지가 다시 보내지고, 워커가 그것을 다시 받습니다.
+
+# %%
+attempts, waits = failures.watch_attempts(mon, lambda: failures.fetch_flaky.delay(failures=2))
+print(attempts)
+print("실패 뒤 다음 시도까지 기다린 시간(초):", waits)
+
+# %% [markdown]
+# ### 직접 재시도: `self.retry(countdown=…)`
+#
+# 어떤 예외에서, 얼마 뒤에 재시도할지 코드로 정하려면 `bind=True`로 태스크 자신(`self`)을 받아 `self.retry()`를 부릅니다.
+# `raise self.retry(...)`처럼 `raise`를 붙이는 것이 관례입니다. `retry()`는 `Retry` 예외를 만들어 태스크를 그 자리에서 끝냅니다.
+
+# %%
+print(inspect.getsource(failures.call_api))
+print(failures.call_api.delay("안녕하세요", failures=1).get(timeout=10))
+
+# %% [markdown]
+# `max_retries`를 넘기면 더 재시도하지 않고, `exc`로 넘긴 마지막 예외로 실패합니다. 0.5초씩 세 번 재시도한 뒤입니다.
+
+# %%
+r = failures.call_api.delay("안녕하세요", failures=10)
+print(repr(r.get(timeout=15, propagate=False)), r.state)
+
+# %% [markdown]
+# ## 3. 시간 제한
+#
+# - `soft_time_limit`: 시간이 되면 태스크 안에서 `SoftTimeLimitExceeded` 예외가 납니다. 잡아서 정리할 기회가 있습니다.
+# - `time_limit`: 시간이 되면 그 태스크를 실행하던 **프로세스를 죽이고** 새 자식 프로세스로 바꿉니다. 정리할 기회가 없습니다.
+
+# %%
+print(inspect.getsource(failures.slow_report))
+print(failures.slow_report.delay(2).get(timeout=10))
+
+# %%
+r = failures.stuck.delay(5)
+print(repr(r.get(timeout=10, propagate=False)))
+
+# %% [markdown]
+# 주의: 시간 제한은 `prefork` 풀이 자식 프로세스에 시그널을 보내 구현합니다. 소프트와 하드 제한이 모두 동작하는 것은 `prefork`뿐이고,
+# `threads`와 `solo` 풀은 둘 다 무시합니다(`gevent` 풀은 하드 제한만 그린렛 타임아웃으로 지원합니다).
+# 같은 `stuck` 태스크를 `threads` 워커에 보내면 0.5초 제한을 무시하고 1초를 다 잡니다. 시간 제한이 필요한 태스크는 `prefork` 워커로 보내세요.
+
+# %%
+t = lab.worker("nolimit", queues=["nolimit"], pool="threads", concurrency=2)
+print(failures.stuck.apply_async((1,), queue="nolimit").get(timeout=10))
+t.stop()
+print("threads 워커를 멈췄습니다.")
+
+# %% [markdown]
+# ## 4. 적어도 한 번 전달(at-least-once)
+#
+# 워커는 브로커에서 받은 메시지를 확인(ack)해야 브로커가 그 메시지를 지웁니다. **언제** 확인하느냐가 문제입니다.
+#
+# | 설정 | 확인하는 때 | 워커가 실행 중에 죽으면 |
+# |---|---|---|
+# | 기본값 | 풀의 프로세스가 태스크를 받아 실행을 **시작할 때** | 실행 중이던 태스크는 사라짐 (최대 한 번) |
+# | `acks_late=True` | 태스크가 **끝난 뒤** | 브로커가 메시지를 다른 워커에 다시 줌 (적어도 한 번) |
+#
+# `record_once`는 `acks_late=True`와 `reject_on_worker_lost=True`(설정 이름은 `task_acks_late`, `task_reject_on_worker_lost`)를 단 태스크입니다.
+# 뒤의 것은 워커의 자식 프로세스만 죽었을 때도 메시지를 큐로 돌려보내게 합니다. 태스크는 실행될 때마다 Redis에 실행 횟수를 적고,
+# 0.3초 일한 뒤 "효과"를 `HSETNX`로 **한 번만** 남깁니다. 그래서 두 번 실행되어도 효과는 하나입니다(멱등).
+
+# %%
+print(inspect.getsource(failures._execute_once))
+
+# %% [markdown]
+# 실험은 이렇습니다. `prefork -c 2` 워커에 태스크 20개를 보내고, 네 개가 시작되면 커널에서 워커와 그 자식들을 `SIGKILL`로
+# 한꺼번에 죽입니다(서버가 꺼지거나 OOM killer가 죽인 것과 같습니다). 그리고 같은 큐에 새 워커를 띄웁니다.
+# 워커 옵션은 다음과 같습니다.
+
+# %%
+print(" ".join(failures.CRASH_OPTIONS))
+
+# %% [markdown]
+# `--prefetch-multiplier 1`은 워커가 미리 받아 두는 메시지를 줄입니다. `--` 뒤는 설정 덮어쓰기이고, 그중 `visibility_timeout`은
+# 브로커가 Redis일 때만 뜻이 있습니다(아래에서 설명합니다). 먼저 `acks_late` 태스크입니다.
+
+# %%
+late = failures.crash_run(failures.record_once, n=20)
+print("모든 태스크의 결과가 왔는가:", late["done"] == late["sent"])
+print("효과가 태스크마다 정확히 하나인가:", late["effects"] == late["sent"])
+print("죽은 워커가 하던 태스크가 다시 실행되었는가:", late["executions"] > late["sent"])
+
+# %% [markdown]
+# 숫자는 죽인 순간에 따라 조금씩 달라서 비교하지 않는 셀에 둡니다.
+
+# %% tags=["nbval-ignore-output"]
+assert late["lost"] == 0
+late
+
+# %% [markdown]
+# 이제 같은 실험을 기본값(`acks_late` 없음)인 `record_once_early_ack`로 합니다. 죽는 순간 실행 중이던 태스크는 이미 확인된 뒤라
+# 브로커가 다시 주지 않습니다. 결과가 영영 오지 않으니, 새 결과가 8초 동안 없으면 기다리기를 그만둡니다.
+
+# %%
+early = failures.crash_run(failures.record_once_early_ack, n=20)
+print("결과가 오지 않은 태스크가 있는가:", early["lost"] > 0)
+print("다시 실행된 태스크가 없는가:", early["repeated"] == 0)
+
+# %% tags=["nbval-ignore-output"]
+assert early["lost"] >= 1
+early
+
+# %% [markdown]
+# 정리하면, `acks_late`는 태스크를 잃지 않는 대신 **두 번 실행할 수 있습니다**. 그러니 `acks_late` 태스크는 두 번 실행되어도
+# 결과가 같게(멱등하게) 만드세요. 결제라면 결제 id로 이미 처리했는지 먼저 확인하고, DB라면 `INSERT … ON CONFLICT DO NOTHING` 같은 방법을 씁니다.
+#
+# ### Redis 브로커의 `visibility_timeout`
+#
+# RabbitMQ는 워커의 연결이 끊기는 순간 확인되지 않은 메시지를 큐로 돌려놓습니다. Redis에는 그런 기능이 없어서, Celery(kombu)가
+# 가져간 메시지를 따로 적어 두었다가 `visibility_timeout`(기본 1시간)이 지나도록 확인이 없으면 큐로 돌려놓습니다. 그래서
+#
+# - 기본값 그대로면 죽은 워커의 태스크가 **한 시간 뒤에야** 다시 실행됩니다. 위 실험에서는 5초로 줄였습니다.
+# - 반대로 `visibility_timeout`보다 오래 걸리는 태스크나, 그보다 먼 `countdown`/`eta`를 가진 태스크는 워커가 멀쩡해도
+#   다른 워커에게 다시 전달되어 **두 번 실행됩니다**. 가장 긴 태스크와 가장 먼 예약 시각보다 넉넉하게 잡으세요.
+#
+# ## 5. `revoke`, 결과 만료, 태스크 안의 `get()`
+#
+# ### `revoke`: 아직 실행되지 않은 태스크 취소
+#
+# 3초 뒤에 실행될 태스크를 보내고 곧바로 취소합니다. 워커는 취소 목록을 기억하고 있다가, 그 태스크의 차례가 오면 실행하지 않고 `REVOKED`로 기록합니다.
+# (취소 목록은 워커의 메모리에 있어서 모든 워커가 재시작하면 잊힙니다. 남기려면 워커에 `--statedb`를 줍니다.)
+
+# %%
+from celery.exceptions import TaskRevokedError
+
+r = add.apply_async((2, 2), countdown=3)
+r.revoke()
+try:
+    r.get(timeout=10)
+except TaskRevokedError as exc:
+    print("get():", type(exc).__name__)
+print("상태:", r.state)
+
+# %% [markdown]
+# ### 결과 만료: `result_expires`
+#
+# 결과 백엔드의 결과는 영원히 남지 않습니다. 이 강좌의 앱은 `result_expires=3600`(1시간)이고, Redis 결과 백엔드는 결과 키에
+# 그만큼의 만료 시간(TTL)을 겁니다. 만료되어 지워진 결과는 `PENDING`으로 보입니다. "아직 안 끝났다"와 "결과가 지워졌다"를 구별할 수 없으니,
+# 결과를 오래 두어야 한다면 태스크가 DB에 직접 쓰세요.
+
+# %%
+from labtasks import app
+
+r = add.delay(1, 1)
+r.get(timeout=10)
+key = app.backend.get_key_for_task(r.id)
+ttl = app.backend.client.ttl(key)
+print("result_expires:", app.conf.result_expires, "/ 결과 키의 TTL이 그 이하이고 0보다 큰가:", 0 < ttl <= 3600)
+app.backend.client.delete(key)  # 만료된 것처럼 지웁니다
+print("지운 뒤의 상태:", app.AsyncResult(r.id).state)
+
+# %% [markdown]
+# ### 태스크 안에서 `get()`을 부르지 말 것
+#
+# `wait_inside`는 태스크 안에서 `add`를 보내고 그 결과를 `get()`으로 기다립니다. 워커가 모두 이런 태스크로 바쁘면 `add`를 실행할
+# 프로세스가 남지 않아 서로를 영원히 기다리게 됩니다(교착 상태). 그래서 Celery는 태스크 안의 `get()`을 곧바로 `RuntimeError`로 막습니다.
+
+# %%
+print(inspect.getsource(failures.wait_inside))
+r = failures.wait_inside.delay(2, 3)
+exc = r.get(timeout=10, propagate=False)
+print(type(exc).__name__ + ":", str(exc).splitlines()[0])
+
+# %% [markdown]
+# 다음 일을 이어 붙이려면 4장의 `chain`이나 콜백(callback)을 쓰세요. 결과를 기다리는 대신 결과가 다음 태스크의 인자로 넘어갑니다.
+
+# %% [markdown]
+# ## 연습문제
+#
+# **연습문제 1.** `fetch_flaky`(`retry_backoff=True`, `retry_jitter=False`, `max_retries=3`)가 네 번 모두 실패한다면
+# 각 재시도 전에 몇 초씩 기다릴까요? 목록으로 적으세요.
+
+# %%
+# 예시 답안입니다. 여러분의 답으로 바꿔 보세요.
+answer_1 = [1, 2, 4]
+
+# %%
+# 확인 셀: Celery가 쓰는 함수로 계산해 봅니다.
+from celery.utils.time import get_exponential_backoff_interval
+
+expected = [get_exponential_backoff_interval(factor=1, retries=k, maximum=600) for k in range(3)]
+assert answer_1 == expected, "간격은 재시도마다 두 배가 됩니다."
+assert answer_1[:2] == waits, "모니터에서 본 대기 시간과도 같아야 합니다."
+print("정답입니다.")
+
+# %% [markdown]
+# **연습문제 2.** `acks_late` 태스크는 두 번 실행될 수 있습니다. 결제 id마다 금액을 **한 번만** 더하는 `apply_payment`를 완성하세요.
+# `store`는 딕셔너리로, `"balance"`(잔액)와 `"applied"`(처리한 결제 id의 집합)를 가집니다.
+
+# %%
+# 예시 답안입니다.
+def apply_payment(store, payment_id, amount):
+    if payment_id in store["applied"]:
+        return store["balance"]
+    store["applied"].add(payment_id)
+    store["balance"] += amount
+    return store["balance"]
+
+# %%
+# 확인 셀: 같은 결제가 두 번 전달되어도 잔액은 한 번만 늘어야 합니다.
+store = {"balance": 0, "applied": set()}
+for payment_id, amount in [("p1", 100), ("p2", 50), ("p1", 100)]:
+    apply_payment(store, payment_id, amount)
+assert store["balance"] == 150, f"잔액이 {store['balance']}입니다. 두 번 더해진 결제가 있나요?"
+print("정답입니다.")
+
+# %% [markdown]
+# ## 정리
+#
+# - 태스크의 예외는 `FAILURE`로 기록되고 `get()`에서 다시 일어납니다. `propagate=False`와 `traceback`으로 살펴봅니다.
+# - 재시도는 `autoretry_for` + `retry_backoff` + `max_retries`, 또는 `raise self.retry(exc=…, countdown=…)`. 같은 태스크 id로 다시 실행됩니다.
+# - `soft_time_limit`는 잡아서 정리할 수 있고, `time_limit`는 프로세스를 죽입니다. 둘 다 온전히 동작하는 것은 `prefork` 풀뿐입니다.
+# - `acks_late=True`(+ `reject_on_worker_lost=True`)면 `SIGKILL`로 워커를 죽여도 모든 태스크가 끝납니다. 대신 몇몇은 두 번 실행되니 멱등하게 만드세요.
+#   기본값에서는 죽는 순간 실행 중이던 태스크가 사라집니다. Redis 브로커라면 `visibility_timeout`을 태스크 길이에 맞추세요.
+# - `revoke`는 아직 실행되지 않은 태스크를 취소하고, 결과는 `result_expires`가 지나면 사라지며, 태스크 안에서 `get()`은 쓰지 않습니다.
+
+# %%
+lab.down()
