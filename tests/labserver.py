@@ -42,14 +42,14 @@ class Server:
 
 @contextlib.contextmanager
 def jupyter(tmp_path: Path, app: str = "jupyter_server", env: dict | None = None,
-            ready_timeout: float = 60.0, wrapper: list[str] = ()):
+            ready_timeout: float = 60.0, wrapper: list[str] = (), root_dir: Path = ROOT):
     """Run ``python -m <app>`` (jupyter_server or jupyterlab) on a free 127.0.0.1 port.
 
     ``wrapper`` goes in front of the command (``binder/start`` ends with ``exec "$@"``)."""
     port, token = free_port(), secrets.token_hex(16)
     log = tmp_path / f"{app}.log"
     argv = [*map(str, wrapper), sys.executable, "-m", app, "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={ROOT}",
+            f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root_dir}",
             "--ServerApp.port_retries=0", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
             "jupyterlab.NeverCheckForUpdate"]
     if os.geteuid() == 0:  # CI containers run as root

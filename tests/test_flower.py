@@ -4,7 +4,6 @@ Each scenario runs in its own Python process (never ``lab.up()`` inside pytest i
 JSON line, and the test checks it; processes are checked by PID afterwards.
 """
 import json
-import os
 import signal
 import subprocess
 import sys
