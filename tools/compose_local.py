@@ -178,11 +178,13 @@ def down(state: Path, grace: float = 15.0) -> None:
     while time.monotonic() < deadline and any(_alive(int(pid)) for pid, _ in entries):
         time.sleep(0.2)
     for pid, name in entries:
+        late = _alive(int(pid))
         try:
-            os.killpg(int(pid), signal.SIGKILL)
-            print(f"{name}: pid {pid} killed after {grace:.0f} s", flush=True)
+            os.killpg(int(pid), signal.SIGKILL)  # also any pool child left in the group
         except ProcessLookupError:
             pass
+        print(f"{name}: pid {pid} " + (f"SIGKILLed after {grace:.0f} s" if late else "stopped"),
+              flush=True)
     record.unlink()
 
 
