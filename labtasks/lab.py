@@ -125,6 +125,9 @@ def processes() -> list[dict]:
     for w in _workers.values():
         if w.alive():
             found.append({"kind": "celery worker", "name": w.name, "pid": w.pid})
+    fl = _flower.current()
+    if fl is not None and fl.alive():
+        found.append({"kind": "flower", "name": "Flower", "pid": fl.pid})
     return found
 
 
