@@ -10,18 +10,22 @@ Screenshots go to ``test-artifacts/browser/``. Needs Debian's ``chromium`` and `
 (``.ci/install_browser.sh``); without them these tests are skipped, never failed.
 """
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from labserver import ROOT, clean_env, jupyter
+from labserver import ROOT, clean_env, jupyter, stop
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+CHROMIUM = os.environ.get("LABTASKS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = (os.environ.get("LABTASKS_CHROMEDRIVER") or shutil.which("chromedriver")
+                or "/usr/bin/chromedriver")
 if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
     pytest.skip("chromium / chromedriver가 없습니다 (.ci/install_browser.sh)", allow_module_level=True)
 webdriver = pytest.importorskip("selenium.webdriver")
@@ -34,11 +38,10 @@ ARTIFACTS = ROOT / "test-artifacts" / "browser"
 RUN_TIMEOUT = 240
 
 
-@pytest.fixture(scope="module")
-def lab_server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("jupyterlab")
+def lab_settings(tmp: Path) -> dict:
+    """JupyterLab settings for the tests, as environment variables: every cell in the DOM (no
+    windowing), no autosave, and no news or update pop-ups over the page."""
     settings = tmp / "settings"
-    # every cell in the DOM (no windowing), and no news or update pop-ups over the notebook
     for path, value in [("@jupyterlab/notebook-extension/tracker", {"windowingMode": "none"}),
                         ("@jupyterlab/apputils-extension/notification",
                          {"fetchNews": "false", "checkForUpdates": False}),
@@ -46,8 +49,14 @@ def lab_server(tmp_path_factory):
         target = settings / f"{path}.jupyterlab-settings"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(value))
-    env = clean_env(JUPYTERLAB_SETTINGS_DIR=str(settings),
-                    JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"))
+    return {"JUPYTERLAB_SETTINGS_DIR": str(settings),
+            "JUPYTERLAB_WORKSPACES_DIR": str(tmp / "workspaces")}
+
+
+@pytest.fixture(scope="module")
+def lab_server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("jupyterlab")
+    env = clean_env(**lab_settings(tmp))
     # a copy of the notebooks: what the browser runs must never be saved over the committed ones
     course = tmp / "course"
     shutil.copytree(ROOT / "notebooks", course / "notebooks", ignore=shutil.ignore_patterns("src"))
@@ -260,3 +269,47 @@ def _rows(cell):
         tds = tr.find_elements(By.TAG_NAME, "td")
         if len(tds) == 2:
             yield tds[0].text.strip(), tds[1].text.strip()
+
+
+def test_binder_launcher_opens_flower_in_jupyterlab(tmp_path, browser):
+    """Binder's recipe: JupyterLab started through binder/start shows a "Flower 모니터링" launcher
+    card; clicking it opens Flower (jupyter-server-proxy, absolute_url) inside JupyterLab."""
+    driver = browser
+    env = clean_env(TMPDIR=str(tmp_path), **lab_settings(tmp_path))
+    env.pop("JUPYTER_CONFIG_PATH", None)
+    worker = None
+    try:
+        with jupyter(tmp_path, app="jupyterlab", env=env, wrapper=[ROOT / "binder" / "start"]) as server:
+            # a worker on the shared broker that binder/start exported, as a notebook would start
+            broker = next(line.split("=", 1)[1] for line in
+                          (tmp_path / "labtasks-up.log").read_text().splitlines()
+                          if line.strip().startswith("export CELERY_BROKER_URL="))
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "labtasks", "worker", "binder1", "-c", "1"], cwd=ROOT,
+                env=dict(env, CELERY_BROKER_URL=broker, CELERY_RESULT_BACKEND=broker),
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                start_new_session=True)
+            driver.get(f"{server.url}lab?token={server.token}&reset")
+            card = wait(lambda: driver.find_elements(
+                By.XPATH, "//div[contains(@class,'jp-LauncherCard')][.//p[normalize-space()='Flower 모니터링']]"),
+                90, "런처에 Flower 모니터링 카드가 없습니다", driver, "launcher")[0]
+            driver.save_screenshot(str(ARTIFACTS / "binder-launcher.png"))
+            card.click()
+            frame = wait(lambda: driver.find_elements(By.CSS_SELECTOR, "iframe[src*='/flower/']"), 60,
+                         "Flower 탭이 열리지 않았습니다", driver, "launcher-flower")[0]
+            driver.switch_to.frame(frame)
+            try:
+                wait(lambda: "binder1@" in driver.page_source, 60,
+                     "런처로 연 Flower가 워커를 보여 주지 않았습니다", driver, "launcher-worker")
+                assert driver.execute_script(
+                    "return [...document.styleSheets].filter(s => s.href && s.href.includes('/flower/static/'))"
+                    ".every(s => s.cssRules.length > 0) && document.styleSheets.length > 0")
+            finally:
+                driver.switch_to.default_content()
+            time.sleep(0.5)
+            driver.save_screenshot(str(ARTIFACTS / "binder-launcher-flower.png"))
+    finally:
+        if worker is not None:
+            stop(worker)
+        subprocess.run([sys.executable, "-m", "labtasks", "down"], cwd=ROOT, env=env,
+                       capture_output=True, timeout=60)
