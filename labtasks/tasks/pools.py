@@ -45,8 +45,8 @@ def time_batch(sig, n: int, timeout: float = 120) -> tuple[float, list]:
 def measure(pool: str, concurrency: int, batches=("I/O", "CPU")) -> dict[str, float]:
     """Start a worker with ``pool``, time each batch on it, stop it.
 
-    For the CPU batch it also gives ``"CPU 대기"``: on average, how many seconds a ``burn`` task
-    took per second of CPU its thread got (1.0 = it never waited).
+    For the CPU batch it also gives ``"CPU 병렬도"``: the CPU seconds all ``burn`` tasks got,
+    divided by the batch's seconds, i.e. how many CPUs worked on the batch at once on average.
     """
     from .. import lab
     w = lab.worker(f"pool-{pool}", queues=["pools"], pool=pool, concurrency=concurrency)
@@ -56,7 +56,7 @@ def measure(pool: str, concurrency: int, batches=("I/O", "CPU")) -> dict[str, fl
             timings[name], results = time_batch(BATCHES[name][0].set(queue="pools"),
                                                 BATCHES[name][1])
             if name == "CPU":
-                timings["CPU 대기"] = sum(r["wall"] / r["cpu"] for r in results) / len(results)
+                timings["CPU 병렬도"] = sum(r["cpu"] for r in results) / timings[name]
         return timings
     finally:
         w.stop()
@@ -67,10 +67,10 @@ class Timings(dict):
 
     def rows(self):
         return [[pool] + [f"{t[b]:.2f} s" if b in t else "—" for b in BATCHES]
-                + [f"{t['CPU 대기']:.1f}배" if "CPU 대기" in t else "—"]
+                + [f"{t['CPU 병렬도']:.2f}" if "CPU 병렬도" in t else "—"]
                 for pool, t in self.items()]
 
-    headers = ["풀", "I/O 배치", "CPU 배치", "CPU 태스크의 실행 시간 ÷ CPU 시간"]
+    headers = ["풀", "I/O 배치", "CPU 배치", "CPU 병렬도"]
 
     def __repr__(self):
         from ..display import text_table
