@@ -11,6 +11,7 @@ Unlike ``widgets.TaskPanel`` (which follows the tasks its own buttons sent), the
 *all* tasks the monitor heard of since the board was made: those sent from other cells, from a
 terminal, or from Flower's REST API as well. Flower shows the same tasks from the same events.
 """
+import dataclasses
 import threading
 import time
 from collections import Counter
@@ -18,6 +19,7 @@ from html import escape
 
 import ipywidgets as W
 from celery import states
+from celery.result import AsyncResult
 
 from . import monitor as _monitor
 from .errors import LabError
@@ -53,6 +55,7 @@ class TaskBoard:
         self._lock = threading.Lock()
         self._last_draw = 0.0
         self.sent: list = []  # results of the tasks this board's buttons sent
+        self._names: dict[str, str] = {}
         self.monitor.add_listener(self._on_event)
         self.refresh()
 
@@ -102,7 +105,24 @@ class TaskBoard:
 
     # reading ---------------------------------------------------------------------------------
     def records(self) -> list:
-        return self.monitor.tasks(since=self.since)
+        """The monitor's records of the tasks on the board, oldest first."""
+        return [self._named(r) for r in self.monitor.tasks(since=self.since)]
+
+    def _named(self, record):
+        """A record whose name the monitor missed (its task-sent and task-received events came
+        before the event receiver was subscribed), named from the result backend, which stores
+        the name (``result_extended=True``) once the task finished."""
+        if record.name or record.state not in states.READY_STATES:
+            return record
+        name = self._names.get(record.id)
+        if name is None:
+            try:
+                name = AsyncResult(record.id, app=self.monitor.app).name
+            except Exception:  # noqa: BLE001 - no backend reachable: keep the record nameless
+                name = None
+            if name:
+                self._names[record.id] = name
+        return dataclasses.replace(record, name=name) if name else record
 
     def summary(self) -> str:
         """Per task name: how many, and in which states (sorted, so stable across runs)."""

@@ -23,9 +23,13 @@ def test_board_lists_every_task_the_monitor_sees_with_worker_and_runtime():
         f.api("task/async-apply/labtasks.tasks.basics.add", method="POST", json={"args": [1, 1]})
         b.wait(count=4)
         recs = b.records()
+        import dataclasses   # a record whose early events the monitor missed: named from the backend
+        unnamed = dataclasses.replace(recs[0], name=None)
+        recovered = b._named(unnamed).name
         out = dict(summary=b.summary(), workers=sorted({r.worker.split("@")[0] for r in recs}),
                    runtimes=all(r.runtime is not None for r in recs), ids=[r.id for r in recs],
-                   before=before.id, html=b.table.value, status=b.status.value)
+                   before=before.id, html=b.table.value, status=b.status.value,
+                   recovered=recovered, first=recs[0].name)
         b.close()
         lab.down()
         print(json.dumps(out))
@@ -39,3 +43,4 @@ def test_board_lists_every_task_the_monitor_sees_with_worker_and_runtime():
     assert out["before"] not in out["ids"]
     assert out["html"].count("<tr>") == 5 and " ms</td>" in out["html"]
     assert "태스크 4개" in out["status"]
+    assert out["recovered"] == out["first"] == "labtasks.tasks.basics.add"
