@@ -12,12 +12,13 @@
 #
 # **준비물**: 02장(태스크 보내기, `AsyncResult`)과 03장의 모니터. 원본 가이드는 Flower 연동을 TODO로 남겨 두었습니다. 이 장이 그 빈칸입니다.
 #
-# 아래 셀 하나로 브로커와 결과 백엔드, `celery` 큐를 소비하는 워커를 준비합니다.
+# 아래 셀 하나로 브로커와 결과 백엔드, 3장의 모니터, `celery` 큐를 소비하는 워커를 준비합니다.
 
 # %%
-from labtasks import lab, app
+from labtasks import lab, app, monitor
 
 lab.up()
+mon = monitor.start()
 w = lab.worker("w1", queues=["celery"], pool="prefork", concurrency=2)
 
 # %% [markdown]
@@ -47,10 +48,8 @@ for key in ["worker_send_task_events", "task_send_sent_event"]:
 # %%
 import time
 
-from labtasks import monitor
 from labtasks.tasks import add, mult
 
-mon = monitor.start()
 app.conf.task_send_sent_event = False
 조용한_태스크 = add.apply_async((1, 1), queue="아무도_안_보는_큐")
 app.conf.task_send_sent_event = True
