@@ -225,6 +225,7 @@ def setup(path: str | None = None) -> str:
         from ..settings import run_dir
         path = str(run_dir() / "celerylab.sqlite3")
     os.environ[ENV] = path
+    os.environ["LABTASKS_FULL_SHUTDOWN"] = "1"  # the lab's quick stop would skip the shutdown signals
     with closing(sqlite3.connect(path)) as conn, conn:
         conn.execute(SCHEMA)
         conn.execute("DELETE FROM events")
@@ -300,3 +301,4 @@ class SignalTable:
 def teardown() -> None:
     """Stop recording (workers started later no longer see the variable)."""
     os.environ.pop(ENV, None)
+    os.environ.pop("LABTASKS_FULL_SHUTDOWN", None)
