@@ -57,9 +57,8 @@ def cmd_status(args) -> int:
 def cmd_worker(args) -> int:
     spec = WorkerSpec(args.name, tuple(args.queues.split(",")), args.pool, args.concurrency,
                       args.loglevel)
-    from .worker_main import main
-    main(spec.args())
-    return 0
+    # a new interpreter: gevent must patch the standard library before anything imports it
+    os.execv(sys.executable, [sys.executable, "-m", "labtasks.worker_main", *spec.args()])
 
 
 def cmd_down(args) -> int:

@@ -15,6 +15,7 @@ read from it, under its lock, by the kernel's main thread (or by a widget's call
 """
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 
 from celery import states
@@ -107,6 +108,7 @@ class Monitor:
         self._next_enable = 0.0
         self._channel = None
         self._listeners: list = []
+        self._probe = ("", threading.Event())  # (token, seen)
 
     # lifecycle -----------------------------------------------------------------------------
     def start(self, timeout: float = 10.0) -> "Monitor":
@@ -117,8 +119,24 @@ class Monitor:
             self._thread = threading.Thread(target=self._run, name="labtasks-monitor",
                                             daemon=True)
             self._thread.start()
-        self._ready.wait(timeout)
+        if self._ready.wait(timeout):
+            self._confirm(timeout)
         return self
+
+    def _confirm(self, timeout: float) -> bool:
+        """Send probe events until the receiver gets one back: then events flow end to end.
+
+        Consuming can start a moment before the broker routes events to the new queue; without
+        this, the first task sent right after ``start()`` could lose its first events.
+        """
+        token, seen = uuid.uuid4().hex, threading.Event()
+        self._probe = (token, seen)
+        deadline = time.monotonic() + timeout
+        with self.app.events.default_dispatcher() as dispatcher:
+            while not seen.is_set() and time.monotonic() < deadline:
+                dispatcher.send("labtasks-probe", token=token)
+                seen.wait(0.1)
+        return seen.is_set()
 
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
@@ -177,6 +195,11 @@ class Monitor:
                                        channel=self._channel)
 
     def _on_event(self, event):
+        if event.get("type") == "labtasks-probe":
+            token, seen = self._probe
+            if event.get("token") == token:
+                seen.set()
+            return
         self.state.event(event)
         with self._changed:
             self._changed.notify_all()
