@@ -162,6 +162,9 @@ def crash_run(task, n=20, seconds=0.3, kill_after=4, concurrency=2, idle=8.0,
         if time.monotonic() > deadline:
             raise TimeoutError("태스크가 시작되지 않았습니다")
         time.sleep(0.02)
+    # a third into the running tasks: the worker has sent its early acks by then (they go
+    # through its event loop a moment after a task starts), and the tasks are still running
+    time.sleep(seconds / 3)
     first_pid = first.pid
     kill(first)
     second = lab.worker(f"{queue}-2", queues=[queue], concurrency=concurrency, options=options)
