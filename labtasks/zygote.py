@@ -4,7 +4,7 @@ A new worker process spends most of its start-up importing Celery, kombu and the
 0.4 s here, more on a busy machine). The zygote does those imports once, in the background, and
 forks a worker on request, so a worker is ready in the time its own boot steps take.
 
-Protocol: one JSON line per request on the zygote's stdin (``{"args": [...], "log": path}``), one
+Protocol: one JSON line per request on the zygote's stdin (``{"args", "log", "env"}``), one
 JSON line per reply on its stdout (``{"pid": N}``). Death is chained: the zygote has the kernel as
 its parent-death signal, each forked worker has the zygote, each prefork child has its worker.
 The gevent and eventlet pools monkey-patch at start, so they are spawned afresh instead.
@@ -63,7 +63,8 @@ class Zygote:
             return None
         with self._lock:
             try:
-                self.proc.stdin.write(json.dumps({"args": args, "log": str(log)}) + "\n")
+                request = {"args": args, "log": str(log), "env": settings.child_env()}
+                self.proc.stdin.write(json.dumps(request) + "\n")
                 self.proc.stdin.flush()
                 reply = self.proc.stdout.readline()
             except (BrokenPipeError, OSError):
@@ -105,6 +106,8 @@ def _run_worker(request: dict, zygote_pid: int):
     os.setpgid(0, 0)
     children.die_with_parent(zygote_pid)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    os.environ.clear()  # the kernel's environment now, not the one the zygote started with
+    os.environ.update(request["env"])
     log = os.open(request["log"], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)

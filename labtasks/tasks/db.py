@@ -219,7 +219,7 @@ for _name in WATCHED:
 def setup(path: str | None = None) -> str:
     """Create (or empty) the chapter's sqlite file and point workers started from now on to it.
 
-    Call it before ``lab.up()``: whatever launches the workers inherits the environment then.
+    Workers started after this call see it (the launcher passes each worker the current environment).
     """
     if path is None:
         from ..settings import run_dir
