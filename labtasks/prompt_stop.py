@@ -4,14 +4,15 @@ A warm shutdown of a prefork worker first stops consuming (and sends worker-offl
 for the pool to finish. Joining the pool costs about a second even when no task runs, spent in
 fixed sleeps of billiard's supervisor thread (0.8 s) and Celery's timer thread (0.5 s). When no
 task is active or reserved there is nothing to finish, so this step ends the process right
-after the consumer stops; the pool children follow by their parent-death signal. A busy worker
-shuts down the usual way. The lab's worker launcher adds this step; the terminal command is
+after the consumer stops (sending ``worker_shutdown`` first); the pool children follow by their
+parent-death signal, so ``worker_process_shutdown`` does not fire (set LABTASKS_FULL_SHUTDOWN for
+that). A busy worker shuts down the usual way. The lab's worker launcher adds this step; the terminal command is
 plain Celery.
 """
 import os
 import sys
 
-from celery import bootsteps
+from celery import bootsteps, signals
 from celery.worker import state
 
 
@@ -30,6 +31,7 @@ class ExitWhenIdle(bootsteps.StartStopStep):
             return  # tasks to finish: the normal warm shutdown
         if os.environ.get(FULL_SHUTDOWN):
             return  # asked for Celery's whole shutdown (chapter 06 counts its signals)
+        signals.worker_shutdown.send(sender=worker)  # what Celery would send on its way out
         for stream in (sys.stdout, sys.stderr):
             stream.flush()
         os._exit(0)
