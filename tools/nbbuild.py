@@ -1,6 +1,7 @@
 """Build a chapter notebook from its percent-format source, executed, with outputs.
 
     python tools/nbbuild.py notebooks/src/01_설치와_환경.py [...]   # writes notebooks/01_….ipynb
+    python tools/nbbuild.py --markdown-only notebooks/src/…py        # prose edits, no re-run
 
 Source format: cells start with ``# %%`` (code) or ``# %% [markdown]``; a code cell may carry
 tags: ``# %% tags=["raises-exception", "nbval-ignore-output"]``. Markdown lines start with ``# ``;
@@ -69,6 +70,26 @@ def build(src: Path, timeout: int = 300) -> Path:
     return target
 
 
+def update_markdown(src: Path) -> Path:
+    """Copy the source's markdown cells into the notebook, keeping code cells and outputs.
+
+    For prose-only edits: no re-execution. The code cells must be unchanged.
+    """
+    target = notebook_path(src)
+    nb = nbformat.read(target, as_version=4)
+    cells = parse(src.read_text(encoding="utf-8"))
+    shape = [(c.cell_type, c.source if c.cell_type == "code" else "") for c in cells]
+    if shape != [(c.cell_type, c.source if c.cell_type == "code" else "") for c in nb.cells]:
+        raise SystemExit(f"{src.name}: code cells changed; rebuild without --markdown-only")
+    for old, new in zip(nb.cells, cells):
+        if old.cell_type == "markdown":
+            old.source = new.source
+    nbformat.write(nb, target)
+    print(f"{target.name}: markdown updated")
+    return target
+
+
 if __name__ == "__main__":
-    for arg in sys.argv[1:]:
-        build(Path(arg).resolve())
+    markdown_only = "--markdown-only" in sys.argv
+    for arg in [a for a in sys.argv[1:] if a != "--markdown-only"]:
+        (update_markdown if markdown_only else build)(Path(arg).resolve())

@@ -247,12 +247,12 @@ print("정답입니다.")
 # %% [markdown]
 # ## 정리
 #
-# - `worker_process_init`/`worker_process_shutdown`으로 프로세스마다 연결을 열고 닫으면, `-c N` 워커는 N개를 열고 N개를 닫습니다.
-#   단, 이 두 시그널은 `prefork` 자식용입니다. `solo`는 열기만 하고, `threads`와 `gevent`는 둘 다 없습니다.
-# - 지연 연결 `Task` 클래스는 프로세스마다 한 번 연결하고 재사용합니다. 닫는 곳은 `worker_process_shutdown`(`prefork`)과
-#   `worker_shutdown`(그 밖의 풀)이고, 태스크마다 닫으려면 `task_postrun`입니다.
-# - 클래스에 둔 sqlite 연결은 `threads` 풀에서 다른 스레드가 쓰다 실패합니다. 스레드마다 연결을 두세요.
-# - 연결과 SQLAlchemy 엔진은 fork 뒤에 만듭니다.
+# - `worker_process_init`/`worker_process_shutdown`으로 프로세스마다 연결을 열고 닫으면, `-c N` 워커는 N개를 열고 N개를 닫는다.
+#   단, 이 두 시그널은 `prefork` 자식용이다. `solo`는 열기만 하고, `threads`와 `gevent`에는 둘 다 없다.
+# - 지연 연결 `Task` 클래스는 프로세스마다 한 번 연결하고 재사용한다. 닫는 곳은 `worker_process_shutdown`(`prefork`)과
+#   `worker_shutdown`(그 밖의 풀)이고, 태스크마다 닫으려면 `task_postrun`이다.
+# - 클래스에 둔 sqlite 연결은 `threads` 풀에서 다른 스레드가 쓰다 실패한다. 스레드마다 연결을 둔다.
+# - 연결과 SQLAlchemy 엔진은 fork 뒤에 만든다.
 
 # %%
 db.teardown()

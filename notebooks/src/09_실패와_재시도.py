@@ -274,12 +274,12 @@ print("정답입니다.")
 # %% [markdown]
 # ## 정리
 #
-# - 태스크의 예외는 `FAILURE`로 기록되고 `get()`에서 다시 일어납니다. `propagate=False`와 `traceback`으로 살펴봅니다.
-# - 재시도는 `autoretry_for` + `retry_backoff` + `max_retries`, 또는 `raise self.retry(exc=…, countdown=…)`. 같은 태스크 id로 다시 실행됩니다.
-# - `soft_time_limit`는 잡아서 정리할 수 있고, `time_limit`는 프로세스를 죽입니다. 둘 다 온전히 동작하는 것은 `prefork` 풀뿐입니다.
-# - `acks_late=True`(+ `reject_on_worker_lost=True`)면 `SIGKILL`로 워커를 죽여도 모든 태스크가 끝납니다. 대신 몇몇은 두 번 실행되니 멱등하게 만드세요.
-#   기본값에서는 죽는 순간 실행 중이던 태스크가 사라집니다. Redis 브로커라면 `visibility_timeout`을 태스크 길이에 맞추세요.
-# - `revoke`는 아직 실행되지 않은 태스크를 취소하고, 결과는 `result_expires`가 지나면 사라지며, 태스크 안에서 `get()`은 쓰지 않습니다.
+# - 태스크의 예외는 `FAILURE`로 기록되고 `get()`에서 다시 일어난다. `propagate=False`와 `traceback`으로 살펴본다.
+# - 재시도는 `autoretry_for` + `retry_backoff` + `max_retries`, 또는 `raise self.retry(exc=…, countdown=…)`. 같은 태스크 id로 다시 실행된다.
+# - `soft_time_limit`는 잡아서 정리할 수 있고, `time_limit`는 프로세스를 죽인다. 둘 다 온전히 동작하는 것은 `prefork` 풀뿐이다.
+# - `acks_late=True`(+ `reject_on_worker_lost=True`)면 `SIGKILL`로 워커를 죽여도 모든 태스크가 끝난다. 대신 몇몇은 두 번 실행되니 멱등하게 만든다.
+#   기본값에서는 죽는 순간 실행 중이던 태스크가 사라진다. Redis 브로커라면 `visibility_timeout`을 태스크 길이보다 길게 잡는다.
+# - `revoke`는 아직 실행되지 않은 태스크를 취소하고, 결과는 `result_expires`가 지나면 사라지며, 태스크 안에서 `get()`은 쓰지 않는다.
 
 # %%
 lab.down()
