@@ -3,8 +3,11 @@
     from labtasks import lab, app
     lab.up()
     w = lab.worker("w1")
+
+Only the app is imported here: worker processes import this package too, and the lab's
+machinery (Flower, widgets, the monitor) would cost them start-up time for nothing.
+``from labtasks import lab`` imports the lab on demand.
 """
 from .app import app
-from . import lab
 
 __all__ = ["app", "lab"]
