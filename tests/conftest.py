@@ -65,6 +65,16 @@ def wait_gone(pids, within: float = 10.0) -> list[int]:
     return [p for p in pids if alive(p)]
 
 
+@pytest.fixture(scope="module", autouse=True)
+def restore_env():
+    """Undo what an in-process ``lab.up()`` exports, for the kernels started later in the run."""
+    saved = {k: v for k, v in os.environ.items() if k.startswith("CELERY_")}
+    yield
+    for key in [k for k in os.environ if k.startswith("CELERY_")]:
+        del os.environ[key]
+    os.environ.update(saved)
+
+
 class Kernel:
     """A real IPython kernel (jupyter_client), as JupyterLab or nbval would start it."""
 

@@ -1,6 +1,5 @@
 """The embedded Redis: starts on a private unix socket, stops, and leaves the machine's Redis alone."""
 import socket
-import stat
 import subprocess
 import sys
 

@@ -2,7 +2,6 @@
 
 ``lab.up()`` exports the broker URL; the module restores the environment afterwards, so that
 the kernels nbval starts later in the same pytest run do not inherit a stopped broker."""
-import os
 import sys
 import time
 
@@ -10,16 +9,6 @@ import pytest
 
 from labtasks import app, lab, monitor
 from labtasks.tasks import add
-
-
-@pytest.fixture(scope="module", autouse=True)
-def restore_env():
-    """Undo what ``lab.up()`` exports, for the kernels started later in the same run."""
-    saved = {k: v for k, v in os.environ.items() if k.startswith("CELERY_")}
-    yield
-    for key in [k for k in os.environ if k.startswith("CELERY_")]:
-        del os.environ[key]
-    os.environ.update(saved)
 
 
 @pytest.fixture(scope="module")

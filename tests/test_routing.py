@@ -1,21 +1,9 @@
 """Chapter 03's routing: task_routes, the router function, and a message left in a wrong queue."""
 import gc
-import os
 
-import pytest
 
 from labtasks import app, lab, queues
 from labtasks.tasks import add, call, normal_call, urgent_call
-
-
-@pytest.fixture(scope="module", autouse=True)
-def restore_env():
-    """Undo what ``lab.up()`` exports, for the kernels started later in the same run."""
-    saved = {k: v for k, v in os.environ.items() if k.startswith("CELERY_")}
-    yield
-    for key in [k for k in os.environ if k.startswith("CELERY_")]:
-        del os.environ[key]
-    os.environ.update(saved)
 
 
 def queue_of(name, args=(), kwargs=None, **options):

@@ -1,20 +1,9 @@
 """The buttons panel: a click fires a real task, and the board follows it to SUCCESS."""
-import os
 
 import pytest
 
 from labtasks import lab, monitor, widgets
 from labtasks.tasks import add
-
-
-@pytest.fixture(scope="module", autouse=True)
-def restore_env():
-    """Undo what ``lab.up()`` exports, for the kernels started later in the same run."""
-    saved = {k: v for k, v in os.environ.items() if k.startswith("CELERY_")}
-    yield
-    for key in [k for k in os.environ if k.startswith("CELERY_")]:
-        del os.environ[key]
-    os.environ.update(saved)
 
 
 @pytest.fixture(scope="module")
