@@ -111,3 +111,30 @@ def rss_bytes(pid: int) -> int:
         return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
     except OSError:
         return 0
+
+
+class LoggedChild:
+    """What a started process and its log file have in common (workers, Flower)."""
+
+    proc: subprocess.Popen | None = None
+    log_path: Path
+    stop_grace: float = 10.0
+
+    pid = property(lambda self: self.proc.pid if self.proc else None)
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def logs(self, n: int = 20) -> list[str]:
+        """The last ``n`` lines of the process's log."""
+        if not self.log_path.exists():
+            return []
+        return self.log_path.read_text(errors="replace").splitlines()[-n:]
+
+    def stop(self) -> float:
+        """SIGTERM to its group, SIGKILL after ``stop_grace``; return the seconds taken."""
+        if self.proc is None:
+            return 0.0
+        taken = stop(self.proc, grace=self.stop_grace)
+        self.proc = None
+        return taken

@@ -23,7 +23,6 @@ import importlib.util
 import os
 import secrets
 import socket
-import subprocess
 import sys
 import time
 from html import escape
@@ -64,7 +63,7 @@ def behind_proxy() -> bool:
     return under_jupyter and importlib.util.find_spec("jupyter_server_proxy") is not None
 
 
-class Flower:
+class Flower(children.LoggedChild):
     """A Flower process this kernel started."""
 
     def __init__(self, port: int, proxy: bool, persistent: bool = False, db: Path | None = None):
@@ -74,7 +73,7 @@ class Flower:
         self.db = db
         self.password = "fl-" + secrets.token_hex(10)  # the fl- prefix lets nbval mask it
         self.log_path = settings.run_dir() / "flower.log"
-        self.proc: subprocess.Popen | None = None
+        self.stop_grace = STOP_GRACE
 
     # -- where it is ---------------------------------------------------------------------------
     @property
@@ -95,11 +94,6 @@ class Flower:
     @property
     def auth(self) -> tuple[str, str]:
         return (USER, self.password)
-
-    pid = property(lambda self: self.proc.pid if self.proc else None)
-
-    def alive(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
 
     # -- lifecycle -----------------------------------------------------------------------------
     def argv(self) -> list[str]:
@@ -140,18 +134,6 @@ class Flower:
             time.sleep(0.05)
         self.stop()
         raise LabError(f"Flower가 {READY_TIMEOUT:.0f}초 안에 응답하지 않았습니다.")
-
-    def stop(self) -> float:
-        if self.proc is None:
-            return 0.0
-        taken = children.stop(self.proc, grace=STOP_GRACE)
-        self.proc = None
-        return taken
-
-    def logs(self, n: int = 20) -> list[str]:
-        if not self.log_path.exists():
-            return []
-        return self.log_path.read_text(errors="replace").splitlines()[-n:]
 
     # -- REST API ------------------------------------------------------------------------------
     def api(self, path: str, method: str = "GET", **kwargs):

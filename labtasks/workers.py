@@ -4,7 +4,6 @@ A worker's output goes to a log file in the kernel's run folder, never to the ke
 descriptors (ipykernel captures those, so the output would land in whatever cell is running).
 """
 import socket
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -62,20 +61,16 @@ def _import_transports():
     app.backend
 
 
-class Worker:
+class Worker(children.LoggedChild):
     """A worker process this kernel started."""
 
     def __init__(self, spec: WorkerSpec):
         self.spec = spec
         self.log_path = settings.run_dir() / f"worker-{spec.name}.log"
-        self.proc: subprocess.Popen | None = None
+        self.stop_grace = STOP_GRACE
 
     name = property(lambda self: self.spec.name)
     nodename = property(lambda self: self.spec.nodename)
-    pid = property(lambda self: self.proc.pid if self.proc else None)
-
-    def alive(self) -> bool:
-        return self.proc is not None and self.proc.poll() is None
 
     def start(self) -> "Worker":
         self.log_path.write_bytes(b"")
@@ -111,17 +106,7 @@ class Worker:
 
     def logs(self, n: int = 20) -> LogTail:
         """The last ``n`` lines of the worker's log."""
-        if not self.log_path.exists():
-            return LogTail()
-        return LogTail(self.log_path.read_text(errors="replace").splitlines()[-n:])
-
-    def stop(self) -> float:
-        """Stop the worker (SIGTERM to its group, SIGKILL after a bound); return seconds taken."""
-        if self.proc is None:
-            return 0.0
-        taken = children.stop(self.proc, grace=STOP_GRACE)
-        self.proc = None
-        return taken
+        return LogTail(super().logs(n))
 
     def state(self) -> str:
         return "실행 중" if self.alive() else "멈춤"

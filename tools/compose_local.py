@@ -24,6 +24,8 @@ from pathlib import Path
 
 import yaml
 
+from labtasks.procinfo import alive
+
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ROOT / "docker-compose.yml"
 SCHEMA = ROOT.parent / "shared" / "schemas" / "compose-spec.json"
@@ -139,7 +141,7 @@ def _wait_ready(started, broker, backend, password, state, timeout):
     began = time.monotonic()
     while time.monotonic() - began < timeout:
         for name, info in started.items():
-            if not _alive(info["pid"]):
+            if not alive(info["pid"]):
                 sys.exit(f"{name} exited:\n" + (state / f"{name}.log").read_text()[-3000:])
         replies = app.control.ping(timeout=1.0) or []
         nodes = {node.split("@")[0] for reply in replies for node in reply}
@@ -155,14 +157,6 @@ def _wait_ready(started, broker, backend, password, state, timeout):
     sys.exit(f"not ready within {timeout:.0f} s: answered {sorted(nodes)}, Flower saw {sorted(seen)}")
 
 
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-        return state not in ("Z", "X")
-    except FileNotFoundError:
-        return False
-
-
 def down(state: Path, grace: float = 15.0) -> None:
     """Stop every process group that ``up`` recorded in ``state/pids``."""
     record = state / "pids"
@@ -175,10 +169,10 @@ def down(state: Path, grace: float = 15.0) -> None:
         except ProcessLookupError:
             pass
     deadline = time.monotonic() + grace
-    while time.monotonic() < deadline and any(_alive(int(pid)) for pid, _ in entries):
+    while time.monotonic() < deadline and any(alive(int(pid)) for pid, _ in entries):
         time.sleep(0.2)
     for pid, name in entries:
-        late = _alive(int(pid))
+        late = alive(int(pid))
         try:
             os.killpg(int(pid), signal.SIGKILL)  # also any pool child left in the group
         except ProcessLookupError:
