@@ -15,7 +15,8 @@ RUN pip install -r requirements.txt
 
 COPY --chown=lab:lab . .
 RUN pip install --no-deps -e . \
- && mkdir -p /home/lab/flower-data && chown lab:lab /home/lab/flower-data
+ && mkdir -p /home/lab/flower-data /var/log/celerylab \
+ && chown lab:lab /home/lab/flower-data /var/log/celerylab
 
 USER lab
 EXPOSE 8888 5555

@@ -2,7 +2,8 @@
 # CI leg: docker-compose.yml checked against the Compose Specification, then its worker and
 # flower services' commands run here as processes (no docker engine), with the hostnames
 # `rabbitmq` and `redis` mapped to this machine's RabbitMQ (vhost celerylab-ci-compose) and Redis,
-# and every notebook run in external mode (LABTASKS_WORKERS=external) against those processes.
+# and every notebook run in external mode (LABTASKS_WORKERS=external) against those processes,
+# reading their logs from the folder that stands in for the shared log volume.
 #
 #   .ci/compose_leg.sh [pytest args…]     # default: notebooks/
 # Env: COMPOSE_LEG_REDIS_DB (default 13), COMPOSE_LEG_TIMEOUT (seconds, default 1800).
@@ -45,4 +46,5 @@ echo "== notebooks against the compose workers"
 args=("$@")
 [ ${#args[@]} -gt 0 ] || args=(notebooks/)
 CELERY_BROKER_URL="$broker" CELERY_RESULT_BACKEND="$backend" LABTASKS_WORKERS=external \
+    LABTASKS_WORKER_LOG_DIR="$state/worker-logs" \
     timeout "${COMPOSE_LEG_TIMEOUT:-1800}" python -m pytest "${args[@]}"

@@ -7,7 +7,7 @@ from kombu import pools
 from kombu.exceptions import OperationalError
 from kombu.utils.url import maybe_sanitize_url
 
-from . import settings
+from . import settings, worker_logs  # noqa: F401 - worker_logs hooks the worker's logging
 from .errors import BrokerUnavailable
 
 #: Publishing to a dead broker gives up after about 2 s instead of retrying forever.
@@ -63,6 +63,8 @@ app.conf.update(
     task_routes=("labtasks.tasks.routing.priority_router", {
         "normal_call": {"queue": "low_priority"},
         "urgent_call": {"queue": "high_priority"},
+        # chapter 06 watches its own workers' processes: its tasks go to a queue only they consume
+        "labtasks.tasks.db.*": {"queue": "db"},
     }),
 )
 

@@ -12,7 +12,7 @@ from . import children, display, settings, zygote
 from . import flower as _flower
 from .app import app, forget_connections
 from .embedded import EmbeddedRedis
-from .workers import HEADERS, Worker, WorkerSpec, find_external
+from .workers import HEADERS, ExternalWorker, Worker, WorkerSpec, find_external
 
 _redis: EmbeddedRedis | None = None
 _workers: dict[str, Worker] = {}
@@ -30,8 +30,7 @@ def up() -> "Status":
         _redis = _redis or EmbeddedRedis(settings.EMBEDDED_ADDRESS)
         if not _redis.running():
             _redis.start()
-    if not settings.EXTERNAL_WORKERS:
-        zygote.launcher.start()  # imports in the background what every worker needs
+    zygote.launcher.start()  # imports in the background what every worker needs
     # so that `!celery -A labtasks …` in a cell reaches the same broker
     os.environ.update(CELERY_BROKER_URL=settings.BROKER_URL,
                       CELERY_RESULT_BACKEND=settings.RESULT_BACKEND)
@@ -44,20 +43,29 @@ def is_up() -> bool:
 
 def worker(name: str = "w1", queues: list[str] | tuple[str, ...] = ("celery",),
            pool: str = "prefork", concurrency: int = 2, loglevel: str = "INFO",
-           options: list[str] | tuple[str, ...] = ()) -> Worker:
-    """Start the worker ``name`` (or reuse it when it runs with the same settings)."""
+           options: list[str] | tuple[str, ...] = ()) -> "Worker | ExternalWorker":
+    """Start the worker ``name`` (or reuse it when it runs with the same settings).
+
+    With ``LABTASKS_WORKERS=external`` (docker compose) a worker of that name that a service runs
+    is used instead; a name no service has (a chapter's own worker) is started here as usual.
+    """
     if isinstance(queues, str):
         queues = [queues]
     spec = WorkerSpec(name, tuple(queues), pool, int(concurrency), loglevel, tuple(options))
     if not is_up():
         up()
-    if settings.EXTERNAL_WORKERS:
-        return find_external(spec)
     current = _workers.get(name)
+    if isinstance(current, ExternalWorker):
+        return current.resume() if current.paused else current
     if current is not None and current.spec == spec and current.alive():
         return current
     if current is not None:
         current.stop()
+    if settings.EXTERNAL_WORKERS:
+        found = find_external(name)
+        if found is not None:
+            _workers[name] = found.resume()  # it consumes its queues, even after a killed kernel
+            return found
     _workers[name] = Worker(spec).start()
     return _workers[name]
 
@@ -70,7 +78,7 @@ def flower(persistent: bool = False, db: str | None = None) -> "_flower.Flower":
 
 
 def workers() -> "WorkerTable":
-    """The workers this kernel started."""
+    """The workers this kernel started or uses."""
     return WorkerTable(list(_workers.values()))
 
 
@@ -81,7 +89,11 @@ def down() -> "Message":
     monitor.stop()
     _flower.stop()
     for w in list(_workers.values()):
-        w.stop()
+        if isinstance(w, ExternalWorker):
+            if w.paused:
+                w.resume()  # a compose worker is left as it was found
+        else:
+            w.stop()
     _workers.clear()
     zygote.launcher.stop()
     if _redis is not None:
@@ -123,7 +135,7 @@ def processes() -> list[dict]:
     if zygote.launcher.running():
         found.append({"kind": "worker-launcher", "name": "워커 런처", "pid": zygote.launcher.proc.pid})
     for w in _workers.values():
-        if w.alive():
+        if isinstance(w, Worker) and w.alive():
             found.append({"kind": "celery worker", "name": w.name, "pid": w.pid})
     fl = _flower.current()
     if fl is not None and fl.alive():

@@ -66,5 +66,7 @@ RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or (
 def child_env() -> dict[str, str]:
     """The environment for a process that must reach this kernel's broker and backend."""
     env = dict(os.environ, CELERY_BROKER_URL=BROKER_URL, CELERY_RESULT_BACKEND=RESULT_BACKEND)
+    # compose's shared log folder is for the compose workers; the kernel's own log to their file
+    env.pop("LABTASKS_WORKER_LOG_DIR", None)
     env.setdefault("PYTHONUNBUFFERED", "1")
     return env

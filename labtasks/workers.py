@@ -8,7 +8,7 @@ import sys
 import time
 from dataclasses import dataclass
 
-from . import children, display, settings, zygote
+from . import children, display, settings, worker_logs, zygote
 from .app import app
 from .errors import LabError
 
@@ -124,23 +124,46 @@ class Worker(children.LoggedChild):
 
 
 class ExternalWorker:
-    """A worker somebody else runs (docker compose); the lab only finds it."""
+    """A worker somebody else runs (a docker compose service): the kernel uses it, never kills it.
+
+    ``stop()`` asks it to stop consuming its queues (Celery's ``cancel_consumer`` remote control),
+    which is all a notebook should do to a shared worker; ``resume()`` and ``lab.down()`` undo it.
+    """
 
     def __init__(self, spec: WorkerSpec, nodename: str):
         self.spec, self.nodename = spec, nodename
         self.name = spec.name
+        self.paused = False
 
     def alive(self) -> bool:
         return ping(self.nodename, 1.0)
 
     def logs(self, n: int = 20) -> LogTail:
-        return LogTail([f"(외부 워커 {self.nodename}의 로그는 `docker compose logs`로 확인하세요.)"])
+        lines = worker_logs.tail(self.name, n)
+        if lines is None:
+            lines = [f"(외부 워커 {self.nodename}의 로그는 `docker compose logs`로 확인하세요.)"]
+        return LogTail(lines)
+
+    def _control(self, command: str):
+        for queue in self.spec.queues:
+            getattr(app.control, command)(queue, destination=[self.nodename], reply=True,
+                                          timeout=5.0)
 
     def stop(self) -> float:
-        return 0.0  # not ours to stop
+        """Stop taking tasks from its queues; the process itself is not ours to stop."""
+        began = time.monotonic()
+        if not self.paused:
+            self._control("cancel_consumer")
+            self.paused = True
+        return time.monotonic() - began
+
+    def resume(self) -> "ExternalWorker":
+        self._control("add_consumer")
+        self.paused = False
+        return self
 
     def state(self) -> str:
-        return "외부 워커"
+        return "큐 소비 멈춤 (외부 워커)" if self.paused else "실행 중 (외부 워커)"
 
     row = Worker.row
     __repr__ = Worker.__repr__
@@ -150,14 +173,28 @@ class ExternalWorker:
 HEADERS = ["이름", "큐", "풀", "동시성", "상태"]
 
 
-def find_external(spec: WorkerSpec, timeout: float = 2.0) -> ExternalWorker:
-    """The running worker that consumes every queue of ``spec``, or a Korean error saying how."""
-    replies = app.control.inspect(timeout=timeout).active_queues() or {}
-    for nodename, queues in sorted(replies.items()):
-        if set(spec.queues) <= {q["name"] for q in queues}:
-            return ExternalWorker(spec, nodename)
-    wanted = ", ".join(spec.queues)
-    raise LabError(
-        f"큐 {wanted}을(를) 소비하는 외부 워커가 없습니다 (LABTASKS_WORKERS=external).\n"
-        f"docker compose라면 `docker compose up -d`로 워커 서비스를 띄우고, 직접 띄우려면 터미널에서\n"
-        f"  {spec.command()}\n를 실행하세요.")
+def find_external(name: str, timeout: float = 1.0) -> ExternalWorker | None:
+    """The worker ``name@<another host>`` that is already running (a compose service), if any.
+
+    Its spec is read from the worker itself (queues, pool, concurrency), so what the notebook
+    shows is what runs. Workers on this host are the kernels' own and are never adopted.
+    """
+    here = socket.gethostname()
+    found = app.control.inspect(timeout=timeout).active_queues() or {}
+    for nodename, queues in sorted(found.items()):
+        node, _, host = nodename.partition("@")
+        if node != name or host == here:
+            continue
+        stats = (app.control.inspect([nodename], timeout=timeout, limit=1).stats() or {}).get(
+            nodename, {})
+        pool = stats.get("pool", {})
+        # "celery.concurrency.prefork:TaskPool" -> "prefork"
+        module = pool.get("implementation", "").split(":", 1)[0].rsplit(".", 1)[-1]
+        spec = WorkerSpec(name, tuple(q["name"] for q in queues), _POOLS.get(module, module),
+                          int(pool.get("max-concurrency", 0)))
+        return ExternalWorker(spec, nodename)
+    return None
+
+
+#: the ``-P`` name of a pool whose module (celery.concurrency.<module>) is named otherwise
+_POOLS = {"thread": "threads"}

@@ -114,3 +114,31 @@ def test_the_dockerfile_builds_the_image_the_services_run():
     for name, service in SERVICES.items():
         if name not in ("rabbitmq", "redis"):
             assert service["build"] == "." and service["image"] == "celerylab:latest"
+
+
+def test_workers_are_named_and_sized_as_the_chapters_ask_for_them():
+    """lab.worker("w1", …) in a notebook uses the compose worker of that name: same queues and pool."""
+    import re
+    asked = {}
+    for src in (ROOT / "notebooks" / "src").glob("*.py"):
+        for m in re.finditer(r'lab\.worker\("([^"]+)", queues=\["([^"]+)"\](?:, pool="(\w+)")?'
+                             r', concurrency=(\d+)\)', src.read_text(encoding="utf-8")):
+            asked.setdefault(m[1], set()).add((m[2], m[3] or "prefork", int(m[4])))
+    served = {}
+    for service in WORKERS.values():
+        c = service["command"]
+        node = c[c.index("-n") + 1].removesuffix("@%h")
+        served[node] = (c[c.index("-Q") + 1], c[c.index("-P") + 1], int(c[c.index("-c") + 1]))
+    assert {"w1", "worker.low_priority", "worker.high_priority"} <= set(served)
+    for node, spec in served.items():
+        assert asked.get(node, {spec}) == {spec}, (node, asked.get(node), spec)
+
+
+def test_worker_logs_are_shared_with_the_lab():
+    folder = compose_local.service_env(DOC, "lab", ENV)["LABTASKS_WORKER_LOG_DIR"]
+    for name, service in WORKERS.items():
+        assert compose_local.service_env(DOC, name, ENV)["LABTASKS_WORKER_LOG_DIR"] == folder
+        assert f"worker-logs:{folder}" in service["volumes"], name
+    assert f"worker-logs:{folder}:ro" in SERVICES["lab"]["volumes"]
+    assert "worker-logs" in DOC["volumes"]
+    assert folder in (ROOT / "Dockerfile").read_text()  # created, owned by the image's user

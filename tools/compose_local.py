@@ -83,13 +83,18 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def localize(name: str, command: list[str], env: dict[str, str], broker: str, backend: str,
+def localize(name: str, service: dict, env: dict[str, str], broker: str, backend: str,
              state: Path) -> tuple[list[str], dict[str, str]]:
     """Map the stack's hostnames, ports and volumes to this machine."""
+    command = service["command"]
     assert "@rabbitmq:" in env["CELERY_BROKER_URL"], env["CELERY_BROKER_URL"]
     assert env["CELERY_RESULT_BACKEND"].startswith("redis://redis"), env["CELERY_RESULT_BACKEND"]
     env = dict(env, CELERY_BROKER_URL=broker, CELERY_RESULT_BACKEND=backend)
-    command = list(command)
+    # the container's hostname (what `%h` in a node name means there); never this machine's
+    host = service.get("hostname", name)
+    command = [a.replace("%h", host) for a in command]
+    if "LABTASKS_WORKER_LOG_DIR" in env:  # the shared log volume
+        env["LABTASKS_WORKER_LOG_DIR"] = str(state / "worker-logs")
     if command[0] == "python":
         command[0] = sys.executable
     elif command[0] == "celery":
@@ -113,7 +118,7 @@ def up(broker: str, backend: str, state: Path, ready_timeout: float = 60.0) -> d
     started = {}
     with open(state / "pids", "a") as pids:
         for name in RUN_SERVICES:
-            command, env = localize(name, doc["services"][name]["command"],
+            command, env = localize(name, doc["services"][name],
                                     service_env(doc, name, outer), broker, backend, state)
             child_env = {k: v for k, v in os.environ.items() if not k.startswith("CELERY_")}
             child_env.update(env)
@@ -133,7 +138,7 @@ def _wait_ready(started, broker, backend, password, state, timeout):
     import requests
     from labtasks.app import app
     app.conf.update(broker_url=broker, result_backend=backend)
-    wanted = {"default", "high", "low", "io"}
+    wanted = {"w1", "worker.high_priority", "worker.low_priority", "io"}
     flower = started["flower"]["env"]
     url = f"http://127.0.0.1:{flower['LOCAL_PORT']}/"
     auth = tuple(flower["FLOWER_BASIC_AUTH"].split(":", 1))

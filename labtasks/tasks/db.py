@@ -256,7 +256,7 @@ def run_pool(pool: str, concurrency: int = 2, tasks: int = 4) -> dict:
 
     from .. import lab
     clear()
-    w = lab.worker(f"sig-{pool}", pool=pool, concurrency=concurrency)
+    w = lab.worker(f"sig-{pool}", queues=["db"], pool=pool, concurrency=concurrency)
     main_pid = w.pid
     results = group(db_query.s() for _ in range(tasks))().get(timeout=30)
     w.stop()

@@ -99,9 +99,10 @@ print(w.spec.command())
 # %% [markdown]
 # 터미널용 명령도 실제로 돌려 봅시다. 전역 옵션 `-A`를 앞에 두면 잘 동작하고, 방금 띄운 워커가 응답합니다.
 # (`lab.up()`이 브로커 주소를 환경 변수로 넘겨 두어서, 셀에서 실행한 `celery`도 같은 브로커를 봅니다.)
+# `-d`(destination)로 물어볼 워커를 하나로 정했습니다. `!` 명령 안의 `{w.nodename}`은 파이썬 값으로 바뀝니다.
 
 # %%
-# !celery -A labtasks inspect ping
+# !celery -A labtasks inspect ping -d {w.nodename}
 
 # %% [markdown]
 # ## 정리

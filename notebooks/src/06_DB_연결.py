@@ -16,12 +16,15 @@
 # 받을 때마다 sqlite 파일의 `events` 표에 한 줄씩 남깁니다(어떤 프로세스, 어떤 스레드였는지와 함께).
 # `db.setup()`이 그 파일을 만들고 환경 변수 `LABTASKS_DB`로 알려 주므로, **그 뒤에 띄운 워커만** 기록합니다.
 # 다른 장의 워커에는 아무 영향이 없습니다. (`lab.up()`보다 먼저 부르세요. 워커를 띄우는 프로세스가 그때의 환경 변수를 물려받습니다.)
+#
+# 이 장은 워커 **프로세스**를 들여다보므로 이 커널이 띄운 워커만 씁니다. 그래서 이 장의 태스크는 `task_routes`로
+# `db` 큐에 보내고, 그 큐는 이 장의 워커만 소비합니다. docker compose에서 돌려도 compose의 워커가 끼어들지 않습니다.
 
 # %%
 from labtasks import lab
 from labtasks.tasks import db
 
-db.setup(); lab.up(); w = lab.worker("db", pool="prefork", concurrency=3)
+db.setup(); lab.up(); w = lab.worker("db", queues=["db"], pool="prefork", concurrency=3)
 
 # %% [markdown]
 # ## 1. 워커 프로세스마다 연결 하나
@@ -74,7 +77,7 @@ print(inspect.getsource(db.db_call))
 
 # %%
 db.clear()
-w = lab.worker("db", pool="prefork", concurrency=2)
+w = lab.worker("db", queues=["db"], pool="prefork", concurrency=2)
 print(group(db.db_call.s() for _ in range(10))().get(timeout=10))
 lazy = db.by_pid("open", "lazy")
 print("태스크 10개에 연결을 연 횟수가 프로세스 수 이하인가:", sum(lazy.values()) <= 2)
@@ -170,7 +173,7 @@ for run in runs:
 # 다른 스레드의 태스크가 쓰면 실패합니다. 먼저 태스크 하나로 연결을 만들고, 0.3초씩 쉬는 태스크 네 개를 동시에 보냅니다.
 
 # %%
-w = lab.worker("db-threads", pool="threads", concurrency=4)
+w = lab.worker("db-threads", queues=["db"], pool="threads", concurrency=4)
 db.db_call.delay().get(timeout=10)
 outcomes = group(db.db_call.s(pause=0.3) for _ in range(4))().get(timeout=10, propagate=False)
 errors = [o for o in outcomes if isinstance(o, Exception)]

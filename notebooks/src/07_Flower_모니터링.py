@@ -147,11 +147,13 @@ print("등록된 태스크에 add가 있나:", "labtasks.tasks.basics.add" in �
 
 # %% [markdown]
 # 이번에는 Flower를 통해 태스크를 **보냅니다**. `POST /api/task/async-apply/<태스크 이름>`에 인자를 JSON으로 넣습니다.
-# Flower가 이 커널 대신 `apply_async`를 부르는 셈이라, 돌아오는 것도 태스크 id입니다.
+# Flower가 이 커널 대신 `apply_async`를 부르는 셈이라, 돌아오는 것도 태스크 id입니다. 함께 오는 `state`는 Flower가
+# 답하던 순간의 상태라서, 워커가 빠르면 벌써 `SUCCESS`이고 아니면 `PENDING`입니다.
 
 # %%
 보냄 = fl.api("task/async-apply/labtasks.tasks.basics.add", method="POST", json={"args": [116, 124]})
-print(보냄)
+assert 보냄["state"] in {"PENDING", "RECEIVED", "STARTED", "SUCCESS"}, 보냄
+print("돌아온 항목:", sorted(보냄))
 
 # %% [markdown]
 # Flower가 이벤트로 이 태스크가 끝난 것을 볼 때까지 기다렸다가 `/api/task/info/<id>`로 자세히 봅니다.

@@ -1,0 +1,52 @@
+"""Worker logs that a notebook can read although another container runs the worker.
+
+In docker compose every worker service writes, besides its usual output, to
+``$LABTASKS_WORKER_LOG_DIR/<name>.log`` on a volume that the lab service mounts too. So ``w.logs()``
+shows the same lines for a compose worker as for a worker the kernel started.
+"""
+import logging
+import os
+from collections import deque
+from pathlib import Path
+
+from celery import signals
+from celery.app.log import TaskFormatter
+
+ENV = "LABTASKS_WORKER_LOG_DIR"
+
+
+def folder() -> Path | None:
+    value = os.environ.get(ENV)
+    return Path(value) if value else None
+
+
+def path_for(name: str) -> Path | None:
+    """Where the worker named ``name`` (the part before ``@``) writes its shared log."""
+    where = folder()
+    return where / f"{name}.log" if where else None
+
+
+def tail(name: str, n: int) -> list[str] | None:
+    """The last ``n`` lines of that log, or None when there is no such file."""
+    path = path_for(name)
+    if path is None or not path.exists():
+        return None
+    with open(path, encoding="utf-8", errors="replace") as f:
+        return [line.rstrip("\n") for line in deque(f, maxlen=n)]
+
+
+@signals.celeryd_after_setup.connect
+def _share(sender=None, instance=None, conf=None, **kwargs):
+    """In a worker (``sender`` is its node name), copy every log line to the shared file."""
+    path = path_for(str(sender).split("@", 1)[0])
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    level = logging.getLogger().getEffectiveLevel()
+    for logger, formatter in [(logging.getLogger(), logging.Formatter(conf.worker_log_format)),
+                              (logging.getLogger("celery.task"),
+                               TaskFormatter(conf.worker_task_log_format))]:
+        handler = logging.FileHandler(path, encoding="utf-8")
+        handler.setFormatter(formatter)
+        handler.setLevel(level)
+        logger.addHandler(handler)
