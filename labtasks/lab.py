@@ -46,8 +46,9 @@ def worker(name: str = "w1", queues: list[str] | tuple[str, ...] = ("celery",),
            options: list[str] | tuple[str, ...] = ()) -> "Worker | ExternalWorker":
     """Start the worker ``name`` (or reuse it when it runs with the same settings).
 
-    With ``LABTASKS_WORKERS=external`` (docker compose) a worker of that name that a service runs
-    is used instead; a name no service has (a chapter's own worker) is started here as usual.
+    With ``LABTASKS_WORKERS=external`` (docker compose) a running worker of that name is used
+    instead, made to consume ``queues`` if it does not yet; a name nobody runs (a chapter's own
+    worker) is started here as usual.
     """
     if isinstance(queues, str):
         queues = [queues]
@@ -56,15 +57,15 @@ def worker(name: str = "w1", queues: list[str] | tuple[str, ...] = ("celery",),
         up()
     current = _workers.get(name)
     if isinstance(current, ExternalWorker):
-        return current.resume() if current.paused else current
+        return current.consume(spec.queues)
     if current is not None and current.spec == spec and current.alive():
         return current
     if current is not None:
         current.stop()
     if settings.EXTERNAL_WORKERS:
         found = find_external(name)
-        if found is not None:
-            _workers[name] = found.resume()  # it consumes its queues, even after a killed kernel
+        if found is not None:  # a kernel killed while it was paused left it without its queues
+            _workers[name] = found.consume(spec.queues)
             return found
     _workers[name] = Worker(spec).start()
     return _workers[name]

@@ -6,7 +6,7 @@ descriptors (ipykernel captures those, so the output would land in whatever cell
 import socket
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import children, display, settings, worker_logs, zygote
 from .app import app
@@ -162,6 +162,16 @@ class ExternalWorker:
         self.paused = False
         return self
 
+    def consume(self, queues) -> "ExternalWorker":
+        """Make sure it consumes ``queues`` too (``add_consumer`` for the ones it does not)."""
+        missing = tuple(q for q in queues if q not in self.spec.queues)
+        self.spec = replace(self.spec, queues=self.spec.queues + missing)
+        if self.paused:
+            return self.resume()
+        for queue in missing:
+            app.control.add_consumer(queue, destination=[self.nodename], reply=True, timeout=5.0)
+        return self
+
     def state(self) -> str:
         return "큐 소비 멈춤 (외부 워커)" if self.paused else "실행 중 (외부 워커)"
 
@@ -174,16 +184,14 @@ HEADERS = ["이름", "큐", "풀", "동시성", "상태"]
 
 
 def find_external(name: str, timeout: float = 1.0) -> ExternalWorker | None:
-    """The worker ``name@<another host>`` that is already running (a compose service), if any.
+    """The running worker named ``name@…`` that this kernel did not start (a compose service), if any.
 
     Its spec is read from the worker itself (queues, pool, concurrency), so what the notebook
-    shows is what runs. Workers on this host are the kernels' own and are never adopted.
+    shows is what runs.
     """
-    here = socket.gethostname()
     found = app.control.inspect(timeout=timeout).active_queues() or {}
     for nodename, queues in sorted(found.items()):
-        node, _, host = nodename.partition("@")
-        if node != name or host == here:
+        if nodename.partition("@")[0] != name:
             continue
         stats = (app.control.inspect([nodename], timeout=timeout, limit=1).stats() or {}).get(
             nodename, {})

@@ -1,6 +1,6 @@
 """LABTASKS_WORKERS=external (docker compose): the kernel uses a running worker of the same name,
-reads its log from the shared folder, pauses it instead of killing it, and starts the workers no
-service runs itself. The "service" here is a real worker process started the way compose starts one.
+reads its log from the shared folder, pauses it instead of killing it, adds a queue it lacks, and
+starts the workers nobody runs itself. The "service" here is a real worker process started the way compose starts one.
 """
 import os
 import signal
@@ -10,7 +10,7 @@ import sys
 import pytest
 import redis
 
-from conftest import ROOT, alive, clean_env, last_json, run_python, wait_gone
+from conftest import ROOT, clean_env, last_json, run_python, wait_gone
 
 BROKER = "redis://127.0.0.1:6379/11"
 
@@ -53,6 +53,9 @@ def test_the_kernel_uses_pauses_and_gives_back_a_service_worker(service):
         info["while_paused"] = waiting.state
         info["same"] = lab.worker("ext1", queues=["extq"], pool="prefork", concurrency=1) is w
         info["after_resume"] = waiting.get(timeout=10)
+        more = lab.worker("ext1", queues=["extq", "extra"], pool="prefork", concurrency=1)
+        info["extra"] = [more is w, list(w.spec.queues),
+                         add.apply_async((3, 3), queue="extra").get(timeout=10)]
         own = lab.worker("own", queues=["ownq"], concurrency=1)
         info["own"] = [type(own).__name__, own.pid]
         info["table"] = repr(lab.workers())
@@ -66,28 +69,10 @@ def test_the_kernel_uses_pauses_and_gives_back_a_service_worker(service):
     assert info["spec"] == [["extq"], "prefork", 1]  # read from the worker itself
     assert info["result"] == 5 and info["logged"]
     assert info["while_paused"] == "PENDING" and info["same"] and info["after_resume"] == 2
+    assert info["extra"] == [True, ["extq", "extra"], 6]  # add_consumer for a queue it lacked
     assert info["own"][0] == "Worker"  # no service is named "own": the kernel starts it
     assert "ext1" in info["table"] and "실행 중 (외부 워커)" in info["table"]
     assert info["kinds"].count("celery worker") == 1  # only the kernel's own worker is its process
     assert info["after_down"] == 8 and proc.poll() is None  # never killed, consuming again
     assert wait_gone([info["own"][1]]) == []
     assert sorted(p.name for p in logs.iterdir()) == ["ext1.log"]  # the kernel's worker logs apart
-
-
-def test_a_worker_on_this_host_is_never_taken_for_a_service(tmp_path):
-    """Another kernel's worker (same host) is not adopted: this kernel starts its own."""
-    client = redis.Redis.from_url(BROKER)
-    client.flushdb()
-    env = clean_env(CELERY_BROKER_URL=BROKER, CELERY_RESULT_BACKEND=BROKER,
-                    LABTASKS_WORKERS="external")
-    info = last_json(run_python("""
-        import json
-        from labtasks import lab
-        from labtasks.workers import find_external
-        lab.up()
-        first = lab.worker("twin", queues=["twinq"], concurrency=1)
-        print(json.dumps({"found": find_external("twin") is not None, "pid": first.pid}))
-        lab.down()
-    """, env=env, timeout=60))
-    client.flushdb()
-    assert info["found"] is False and not alive(info["pid"])
