@@ -144,8 +144,9 @@ class ExternalWorker:
             lines = [f"(외부 워커 {self.nodename}의 로그는 `docker compose logs`로 확인하세요.)"]
         return LogTail(lines)
 
-    def _control(self, command: str):
-        for queue in self.spec.queues:
+    def _control(self, command: str, queues) -> None:
+        """``add_consumer`` or ``cancel_consumer`` for each queue, waiting for the worker's reply."""
+        for queue in queues:
             getattr(app.control, command)(queue, destination=[self.nodename], reply=True,
                                           timeout=5.0)
 
@@ -153,12 +154,12 @@ class ExternalWorker:
         """Stop taking tasks from its queues; the process itself is not ours to stop."""
         began = time.monotonic()
         if not self.paused:
-            self._control("cancel_consumer")
+            self._control("cancel_consumer", self.spec.queues)
             self.paused = True
         return time.monotonic() - began
 
     def resume(self) -> "ExternalWorker":
-        self._control("add_consumer")
+        self._control("add_consumer", self.spec.queues)
         self.paused = False
         return self
 
@@ -168,8 +169,7 @@ class ExternalWorker:
         self.spec = replace(self.spec, queues=self.spec.queues + missing)
         if self.paused:
             return self.resume()
-        for queue in missing:
-            app.control.add_consumer(queue, destination=[self.nodename], reply=True, timeout=5.0)
+        self._control("add_consumer", missing)
         return self
 
     def state(self) -> str:
