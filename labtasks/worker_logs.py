@@ -15,15 +15,10 @@ from celery.app.log import TaskFormatter
 ENV = "LABTASKS_WORKER_LOG_DIR"
 
 
-def folder() -> Path | None:
-    value = os.environ.get(ENV)
-    return Path(value) if value else None
-
-
 def path_for(name: str) -> Path | None:
-    """Where the worker named ``name`` (the part before ``@``) writes its shared log."""
-    where = folder()
-    return where / f"{name}.log" if where else None
+    """Where the worker named ``name`` (the part before ``@``) writes its shared log, if anywhere."""
+    folder = os.environ.get(ENV)
+    return Path(folder) / f"{name}.log" if folder else None
 
 
 def tail(name: str, n: int) -> list[str] | None:

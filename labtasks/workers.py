@@ -184,7 +184,7 @@ HEADERS = ["이름", "큐", "풀", "동시성", "상태"]
 
 
 def find_external(name: str, timeout: float = 1.0) -> ExternalWorker | None:
-    """The running worker named ``name@…`` that this kernel did not start (a compose service), if any.
+    """The running worker named ``name@…`` (a compose service, for ``lab.worker``), if any.
 
     Its spec is read from the worker itself (queues, pool, concurrency), so what the notebook
     shows is what runs.

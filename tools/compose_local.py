@@ -138,7 +138,9 @@ def _wait_ready(started, broker, backend, password, state, timeout):
     import requests
     from labtasks.app import app
     app.conf.update(broker_url=broker, result_backend=backend)
-    wanted = {"w1", "worker.high_priority", "worker.low_priority", "io"}
+    # the node names the worker services give with -n (w1@%h -> w1)
+    wanted = {info["command"][info["command"].index("-n") + 1].split("@")[0]
+              for info in started.values() if "-n" in info["command"]}
     flower = started["flower"]["env"]
     url = f"http://127.0.0.1:{flower['LOCAL_PORT']}/"
     auth = tuple(flower["FLOWER_BASIC_AUTH"].split(":", 1))
