@@ -11,3 +11,10 @@ machinery (Flower, widgets, the monitor) would cost them start-up time for nothi
 from .app import app
 
 __all__ = ["app", "lab"]
+
+
+def __getattr__(name):
+    if name == "lab":
+        from .handle import lab
+        return lab
+    raise AttributeError(f"module 'labtasks' has no attribute {name!r}")

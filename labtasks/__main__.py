@@ -12,8 +12,11 @@ import signal
 import sys
 import time
 
-from . import children, lab, settings
+import psutil
+
+from . import procs, settings
 from .app import app
+from .handle import lab
 from .workers import WorkerSpec
 
 PIDFILE = "up.pid"
@@ -25,9 +28,11 @@ def cmd_up(args) -> int:
         name, _, queues = item.partition(":")
         print(lab.worker(name, queues=(queues or "celery").split(","), pool=args.pool,
                          concurrency=args.concurrency))
-    (settings.runtime_root() / PIDFILE).write_text(f"{os.getpid()} {children.start_time(os.getpid())}")
-    print(f"\n다른 터미널에서 쓰려면:\n  export CELERY_BROKER_URL={settings.BROKER_URL}\n"
-          f"  export CELERY_RESULT_BACKEND={settings.RESULT_BACKEND}\n\n멈추려면 Ctrl-C.", flush=True)
+    settings.make_run_dir()
+    (settings.runtime_root() / PIDFILE).write_text(settings.incarnation(os.getpid()))
+    print(f"\n다른 터미널에서 쓰려면:\n  export CELERY_BROKER_URL={settings.broker_url()}\n"
+          f"  export CELERY_RESULT_BACKEND={settings.result_backend()}\n\n멈추려면 Ctrl-C.",
+          flush=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         while True:
@@ -64,16 +69,15 @@ def cmd_worker(args) -> int:
 def cmd_down(args) -> int:
     pidfile = settings.runtime_root() / PIDFILE
     if pidfile.exists():
-        pid, started = pidfile.read_text().split()
-        if children.alive(int(pid)) and children.start_time(int(pid)) == started:
-            os.kill(int(pid), signal.SIGTERM)
-            for _ in range(200):
-                if not children.alive(int(pid)):
-                    break
-                time.sleep(0.05)
+        owner = pidfile.read_text().strip()
+        pid = int(owner.split("-")[0])
+        if settings.incarnation(pid) == owner:
+            up = psutil.Process(pid)
+            up.terminate()
+            psutil.wait_procs([up], timeout=10)
             print(f"`python -m labtasks up`(pid {pid})을 멈췄습니다.")
         pidfile.unlink(missing_ok=True)
-    for line in children.reap():
+    for line in procs.reap():
         print(f"정리함: {line}")
     return 0
 

@@ -10,7 +10,7 @@ from kombu.utils.url import maybe_sanitize_url
 from . import settings, worker_logs  # noqa: F401 - worker_logs hooks the worker's logging
 from .errors import BrokerUnavailable
 
-#: Publishing to a dead broker gives up after about 2 s instead of retrying forever.
+#: Talking to a dead broker or backend gives up after about 2 s instead of retrying forever.
 FAST_FAIL_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
 
 
@@ -33,9 +33,10 @@ class LabTask(Task):
 
 
 app = Celery("labtasks", task_cls=LabTask, include=["labtasks.tasks"])
+# where the broker and the backend are is decided on first use (the environment still wins)
+app.add_defaults(lambda: {"broker_url": settings.broker_url(),
+                          "result_backend": settings.result_backend()})
 app.conf.update(
-    broker_url=settings.BROKER_URL,
-    result_backend=settings.RESULT_BACKEND,
     # JSON only: nothing a worker receives can run code on unpickling.
     task_serializer="json",
     result_serializer="json",
@@ -51,10 +52,8 @@ app.conf.update(
     broker_connection_max_retries=3,
     task_publish_retry_policy=FAST_FAIL_RETRY,
     redis_socket_connect_timeout=2,
-    result_backend_transport_options={"retry_policy": {"max_retries": 2, "interval_start": 0,
-                                                       "interval_step": 0.5, "interval_max": 1}},
-    broker_transport_options={"max_retries": 2, "interval_start": 0, "interval_step": 0.5,
-                              "interval_max": 1},
+    result_backend_transport_options={"retry_policy": dict(FAST_FAIL_RETRY)},
+    broker_transport_options=dict(FAST_FAIL_RETRY),
     # the notebook reads the result moments after the worker writes it; an hour is plenty
     result_expires=3600,
     worker_hijack_root_logger=True,

@@ -1,9 +1,9 @@
-"""Small HTML pieces for the rich reprs that notebooks show."""
+"""How the lab's objects show in a notebook: an HTML table, and the same table as aligned text."""
 import unicodedata
 from html import escape
 
 
-def table(headers: list[str], rows: list[list[object]], caption: str = "") -> str:
+def html_table(headers: list[str], rows: list[list[object]], caption: str = "") -> str:
     head = "".join(f"<th style='text-align:left'>{escape(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td style='text-align:left'>{escape(str(c))}</td>"
                                     for c in row) + "</tr>" for row in rows)
@@ -15,11 +15,40 @@ def text_table(headers: list[str], rows: list[list[object]]) -> str:
     """The same table as plain text, for terminals and for ``repr``."""
     cells = [headers] + [[str(c) for c in row] for row in rows]
     widths = [max(_width(r[i]) for r in cells) for i in range(len(headers))]
-    lines = ["  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths)).rstrip()
-             for r in cells]
-    return "\n".join(lines)
+    return "\n".join("  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths)).rstrip()
+                     for r in cells)
 
 
 def _width(s: str) -> int:
     """Display width: Hangul and other wide characters take two columns."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+class Table:
+    """Anything shown as a table: subclasses give ``headers``, ``rows()`` and ``caption``.
+
+    ``text_headers`` replaces the header line of the text form (the HTML form has a caption);
+    ``empty`` is what shows when there is no row."""
+
+    headers: list[str] = []
+    text_headers: list[str] | None = None
+    caption = ""
+    empty = "없음"
+
+    def rows(self) -> list[list[object]]:
+        raise NotImplementedError
+
+    def __repr__(self):
+        rows = self.rows()
+        return text_table(self.text_headers or self.headers, rows) if rows else self.empty
+
+    def _repr_html_(self):
+        rows = self.rows()
+        return html_table(self.headers, rows, self.caption) if rows else f"<p>{escape(self.empty)}</p>"
+
+
+class Message(str):
+    """A sentence shown as is (no quotes) in a notebook."""
+
+    def __repr__(self):
+        return str(self)

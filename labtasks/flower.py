@@ -24,21 +24,20 @@ import os
 import secrets
 import socket
 import sys
-import time
 from html import escape
 from pathlib import Path
 
 import requests
 
-from . import children, display, settings
-from .errors import LabError
+from . import display, settings
+from .procs import LoggedChild
+from .waiting import wait_until
 
 USER = "lab"
 READY_TIMEOUT = 30.0
-STOP_GRACE = 5.0
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -63,17 +62,24 @@ def behind_proxy() -> bool:
     return under_jupyter and importlib.util.find_spec("jupyter_server_proxy") is not None
 
 
-class Flower(children.LoggedChild):
+class Flower(display.Table, LoggedChild):
     """A Flower process this kernel started."""
 
-    def __init__(self, port: int, proxy: bool, persistent: bool = False, db: Path | None = None):
-        self.port = port
-        self.proxy = proxy
+    name, stop_grace = "flower", 5.0
+    headers, text_headers, caption = ["항목", "값"], ["Flower", ""], "Flower"
+
+    def __init__(self, persistent: bool = False, db: Path | None = None):
+        self.port = free_port()
+        self.proxy = behind_proxy()
         self.persistent = persistent
-        self.db = db
+        self.db = (Path(db) if db else settings.make_run_dir() / "flower.db") if persistent else None
         self.password = "fl-" + secrets.token_hex(10)  # the fl- prefix lets nbval mask it
-        self.log_path = settings.run_dir() / "flower.log"
-        self.stop_grace = STOP_GRACE
+        self.log_path = settings.make_run_dir() / "flower.log"
+
+    def same(self, persistent: bool, db) -> bool:
+        """Whether this Flower, still running, is what ``lab.flower(persistent, db)`` asks for."""
+        return (self.alive() and self.proxy == behind_proxy() and self.persistent == persistent
+                and (not persistent or db is None or self.db == Path(db)))
 
     # -- where it is ---------------------------------------------------------------------------
     @property
@@ -110,30 +116,25 @@ class Flower(children.LoggedChild):
         return " ".join(["celery", *self.argv()[3:], f"--basic-auth={USER}:<비밀번호>"])
 
     def start(self) -> "Flower":
-        self.log_path.write_bytes(b"")
         # the password travels in the environment (FLOWER_BASIC_AUTH = --basic-auth), so that
         # `ps` on a shared machine does not show it
         env = settings.child_env()
         env["FLOWER_BASIC_AUTH"] = f"{USER}:{self.password}"
         env.pop("FLOWER_UNAUTHENTICATED_API", None)
-        self.proc = children.spawn(self.argv(), log=self.log_path, kind="flower", name="flower",
-                                   env=env)
-        self._wait_ready()
-        return self
+        self._spawn(self.argv(), kind="flower", env=env)
 
-    def _wait_ready(self):
-        began = time.monotonic()
-        while time.monotonic() - began < READY_TIMEOUT:
-            if not self.alive():
-                raise LabError("Flower가 시작하다 종료되었습니다. 로그:\n" + "\n".join(self.logs(15)))
+        def healthy():
+            self._check_alive("Flower")
             try:
-                if requests.get(self.local_url + "healthcheck", timeout=1).text == "OK":
-                    return
+                return requests.get(self.local_url + "healthcheck", timeout=1).text == "OK"
             except requests.ConnectionError:
-                pass
-            time.sleep(0.05)
-        self.stop()
-        raise LabError(f"Flower가 {READY_TIMEOUT:.0f}초 안에 응답하지 않았습니다.")
+                return False
+        try:
+            wait_until(healthy, READY_TIMEOUT, "Flower의 healthcheck 응답", interval=0.05)
+        except TimeoutError:
+            self.stop()
+            raise
+        return self
 
     # -- REST API ------------------------------------------------------------------------------
     def api(self, path: str, method: str = "GET", **kwargs):
@@ -147,25 +148,22 @@ class Flower(children.LoggedChild):
     def wait_for_worker(self, nodename: str, timeout: float = 15.0) -> dict:
         """Wait until Flower has the worker ``nodename``'s queues, tasks and stats; return its
         entry of ``/api/workers``."""
-        began = time.monotonic()
-        while time.monotonic() - began < timeout:
+        def known():
             found = self.api("workers", params={"refresh": "1", "workername": nodename})
             # each inspect reply comes separately; a slow one is simply missing this time
-            if {"active_queues", "registered", "stats"} <= set(found.get(nodename, {})):
-                return found[nodename]
-            time.sleep(0.2)
-        raise LabError(f"Flower가 {timeout:.0f}초 안에 워커 {nodename}을(를) 찾지 못했습니다.")
+            entry = found.get(nodename, {})
+            return entry if {"active_queues", "registered", "stats"} <= set(entry) else None
+        return wait_until(known, timeout, f"Flower가 워커 {nodename}을(를) 찾기", interval=0.2)
 
     def wait_for_task(self, task_id: str, state: str = "SUCCESS", timeout: float = 15.0) -> dict:
         """Wait until Flower has seen ``task_id`` reach ``state``; return ``/api/task/info``."""
-        began = time.monotonic()
-        while time.monotonic() - began < timeout:
+        def seen():
             reply = requests.get(self.local_url + "api/task/info/" + task_id, auth=self.auth,
                                  timeout=10)
-            if reply.status_code == 200 and reply.json().get("state") == state:
-                return reply.json()
-            time.sleep(0.1)
-        raise LabError(f"Flower가 {timeout:.0f}초 안에 태스크 {task_id}의 {state}를 보지 못했습니다.")
+            ok = reply.status_code == 200 and reply.json().get("state") == state
+            return reply.json() if ok else None
+        return wait_until(seen, timeout, f"Flower가 태스크 {task_id}의 {state}를 보기",
+                          interval=0.1)
 
     # -- how it shows --------------------------------------------------------------------------
     def rows(self) -> list[list[str]]:
@@ -173,42 +171,10 @@ class Flower(children.LoggedChild):
                 ["상태", "실행 중" if self.alive() else "멈춤"],
                 ["저장", f"영구 모드 ({self.db.name})" if self.persistent else "메모리"]]
 
-    def __repr__(self):
-        return display.text_table(["Flower", ""], self.rows())
-
     def _repr_html_(self):
-        table = display.table(["항목", "값"], self.rows(), caption="Flower")
+        table = super()._repr_html_()
         link = f"<p><a href='{escape(self.url)}' target='_blank'>새 탭에서 Flower 열기</a></p>"
         frame = (f"<iframe src='{escape(self.url)}' width='100%' height='480' "
                  "style='border:1px solid #ccc'></iframe>") if self.alive() else ""
         return table + link + frame
 
-
-_current: Flower | None = None
-
-
-def start(persistent: bool = False, db: str | Path | None = None) -> Flower:
-    """Start Flower (or return the one running with the same settings)."""
-    global _current
-    proxy = behind_proxy()
-    db_path = Path(db) if db else settings.run_dir() / "flower.db"
-    if _current is not None and _current.alive() and _current.proxy == proxy and (
-            _current.persistent == persistent and (not persistent or _current.db == db_path)):
-        return _current
-    if _current is not None:
-        _current.stop()
-    _current = Flower(_free_port(), proxy, persistent, db_path if persistent else None).start()
-    return _current
-
-
-def stop() -> float:
-    global _current
-    if _current is None:
-        return 0.0
-    taken = _current.stop()
-    _current = None
-    return taken
-
-
-def current() -> Flower | None:
-    return _current

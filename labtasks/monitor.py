@@ -1,12 +1,11 @@
 """A Celery event monitor in a background thread of the kernel, the way Flower does it.
 
-    from labtasks import monitor
-    mon = monitor.start()            # idempotent; returns the Monitor
+    mon = lab.monitor()              # the kernel's monitor, started once
     res = add.delay(2, 2)
     mon.wait_for(res, "SUCCESS")     # the record once the worker's task-succeeded arrived
     mon.table()                      # tasks and their states (html + text)
     mon.timeline()                   # matplotlib figure: one lane per worker, one bar per task
-    monitor.stop()                   # lab.down() calls it too
+    lab.down()                       # stops it too
 
 An ``app.events.Receiver`` feeds an ``app.events.State``; ``enable_events`` is re-sent every few
 seconds (a worker started without ``-E`` sends no events until asked). A lost connection is
@@ -21,7 +20,7 @@ from dataclasses import dataclass
 from celery import states
 from celery.events.receiver import EventReceiver
 
-from . import display
+from . import views
 from .app import app
 
 #: How often ``enable_events`` is broadcast while the monitor runs (seconds).
@@ -273,16 +272,16 @@ class Monitor:
     # showing -------------------------------------------------------------------------------
     def table(self, ids=None, since: float | None = None, names=None) -> "TaskTable":
         """The tasks as a table (HTML in a notebook, aligned text elsewhere)."""
-        return TaskTable(self.tasks(ids=ids, since=since, names=names))
+        return views.TaskTable(self.tasks(ids=ids, since=since, names=names))
 
     def summary(self, ids=None, since: float | None = None, names=None) -> "Summary":
         """Per task name: how many, in which states, on which workers, and when the last one
         finished, counted from the first task sent (or seen)."""
-        return Summary(self.tasks(ids=ids, since=since, names=names))
+        return views.Summary(self.tasks(ids=ids, since=since, names=names))
 
     def timeline(self, ids=None, since: float | None = None, names=None, title: str | None = None):
         """A matplotlib figure: one lane per worker, one bar per task from start to finish."""
-        return timeline(self.tasks(ids=ids, since=since, names=names), title=title)
+        return views.timeline(self.tasks(ids=ids, since=since, names=names), title=title)
 
     def __repr__(self):
         state = "수신 중" if self.ready else ("연결 중" if self.running() else "멈춤")
@@ -306,136 +305,4 @@ def _record(uuid, task) -> TaskRecord:
                       args=task.args, result=task.result)
 
 
-TABLE_HEADERS = ["태스크 ID", "이름", "상태", "워커", "실행 시간"]
-
-
-class TaskTable(list):
-    """Task records shown as a table; runtimes in seconds."""
-
-    def rows(self) -> list[list[str]]:
-        return [[r.id, r.name or "?", r.state, r.worker or "-",
-                 f"{r.runtime:.3f} s" if r.runtime is not None else "-"] for r in self]
-
-    def __repr__(self):
-        return display.text_table(TABLE_HEADERS, self.rows()) if self else "태스크 없음"
-
-    def _repr_html_(self):
-        return display.table(TABLE_HEADERS, self.rows(), caption="태스크") if self else (
-            "<p>태스크 없음</p>")
-
-
-SUMMARY_HEADERS = ["태스크", "개수", "상태", "워커", "모두 끝난 시점"]
-
-
-class Summary(list):
-    """Task records grouped by name (rows sorted by name, so the text is stable)."""
-
-    def rows(self) -> list[list[str]]:
-        origin = min((r.first_seen for r in self), default=0.0)
-        rows = []
-        for name in sorted({r.name or "?" for r in self}):
-            mine = [r for r in self if (r.name or "?") == name]
-            counted = sorted({r.state for r in mine})
-            finished = [r.finished for r in mine if r.finished]
-            done = (f"{max(finished) - origin:.2f} s 뒤" if len(finished) == len(mine) else "아직")
-            rows.append([name, str(len(mine)),
-                         ", ".join(f"{s} {sum(r.state == s for r in mine)}" for s in counted),
-                         ", ".join(sorted({(r.worker or "-").split("@")[0] for r in mine})), done])
-        return rows
-
-    def last_finished(self, name: str) -> float | None:
-        """Seconds from the first task to the last ``name`` finished (None if one is not done)."""
-        origin = min((r.first_seen for r in self), default=0.0)
-        mine = [r.finished for r in self if r.name == name]
-        return max(mine) - origin if mine and all(mine) else None
-
-    def __repr__(self):
-        return display.text_table(SUMMARY_HEADERS, self.rows()) if self else "태스크 없음"
-
-    def _repr_html_(self):
-        return display.table(SUMMARY_HEADERS, self.rows(), caption="태스크 요약") if self else (
-            "<p>태스크 없음</p>")
-
-
-def _lanes(records: list[TaskRecord]) -> list[tuple[TaskRecord, int]]:
-    """Give each bar a row inside its worker's lane so that overlapping bars do not hide."""
-    ends: list[float] = []
-    placed = []
-    for r in sorted(records, key=lambda r: r.started):
-        row = next((i for i, end in enumerate(ends) if end <= r.started), None)
-        if row is None:
-            ends.append(0.0)
-            row = len(ends) - 1
-        ends[row] = r.finished or r.started
-        placed.append((r, row))
-    return placed
-
-
-def timeline(records: list[TaskRecord], title: str | None = None):
-    """Draw ``records`` (those that started) as bars; return the matplotlib figure."""
-    import matplotlib.pyplot as plt
-
-    started = [r for r in records if r.started and r.worker]
-    workers = sorted({r.worker for r in started})
-    names = sorted({r.name or "?" for r in started})
-    colors = {n: plt.get_cmap("tab10")(i % 10) for i, n in enumerate(names)}
-    origin = min((r.started for r in started), default=0.0)
-    now = time.time()
-    fig, ax = plt.subplots(figsize=(9, 0.6 + 0.9 * max(1, len(workers))))
-    for lane, worker in enumerate(workers):
-        placed = _lanes([r for r in started if r.worker == worker])
-        rows = max((row for _, row in placed), default=0) + 1
-        height = 0.8 / rows
-        for r, row in placed:
-            end = r.finished or now
-            ax.broken_barh([(r.started - origin, max(end - r.started, 0.005))],
-                           (lane - 0.4 + row * height, height * 0.9),
-                           facecolors=colors[r.name or "?"], linewidth=0.8,
-                           edgecolors="black" if r.failed else "white")
-    ax.set_yticks(range(len(workers)), [w.split("@")[0] for w in workers])
-    ax.set_ylim(-0.6, len(workers) - 0.4)
-    ax.invert_yaxis()
-    ax.set_xlabel("seconds since the first task started")
-    ax.set_xlim(left=0)
-    ax.grid(axis="x", alpha=0.3)
-    if names:
-        from matplotlib.patches import Patch
-        ax.legend(handles=[Patch(color=colors[n], label=n) for n in names],
-                  loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small", frameon=False)
-    if title:
-        ax.set_title(title)
-    fig.tight_layout()
-    plt.close(fig)  # shown once, by the notebook's display of the returned figure
-    return fig
-
-
-_monitor: Monitor | None = None
-
-
-def start(timeout: float = 10.0) -> Monitor:
-    """Start the kernel's monitor (once; the broker is brought up if needed) and return it."""
-    global _monitor
-    from . import lab
-    if not lab.is_up():
-        lab.up()
-    if _monitor is None:
-        _monitor = Monitor(app)
-    return _monitor.start(timeout)
-
-
-def get() -> Monitor | None:
-    """The kernel's monitor, if one was started."""
-    return _monitor
-
-
-def stop(timeout: float = 5.0) -> bool:
-    """Stop the kernel's monitor (safe when none runs); True when it stopped in time."""
-    global _monitor
-    if _monitor is None:
-        return True
-    done = _monitor.stop(timeout)
-    _monitor = None
-    return done
-
-
-__all__ = ["Monitor", "Summary", "TaskRecord", "TaskTable", "get", "start", "stop", "timeline"]
+__all__ = ["Monitor", "TaskRecord"]

@@ -1,24 +1,18 @@
-"""Let an idle worker exit as soon as its consumer has stopped.
+"""Let an idle worker finish its warm shutdown at once, with every shutdown signal still sent.
 
-A warm shutdown of a prefork worker first stops consuming (and sends worker-offline), then waits
-for the pool to finish. Joining the pool costs about a second even when no task runs, spent in
-fixed sleeps of billiard's supervisor thread (0.8 s) and Celery's timer thread (0.5 s). When no
-task is active or reserved there is nothing to finish, so this step ends the process right
-after the consumer stops (sending ``worker_shutdown`` first); the pool children follow by their
-parent-death signal, so ``worker_process_shutdown`` does not fire (set LABTASKS_FULL_SHUTDOWN for
-that). A busy worker shuts down the usual way. The lab's worker launcher adds this step; the terminal command is
-plain Celery.
+A prefork worker's warm shutdown stops consuming, then joins its pool. The join alone takes about
+a second even when no task runs: billiard's supervisor thread sleeps 0.8 s and Celery's timer
+thread 0.5 s before they notice. When no task is active or reserved there is nothing to wait for,
+so this step tells each pool child to exit (the child sends ``worker_process_shutdown`` on its
+way out, as in a normal stop), waits for the children, sends ``worker_shutdown`` and exits. A busy
+worker shuts down the usual way. Only the lab's workers add this step.
 """
 import os
 import sys
 
+import psutil
 from celery import bootsteps, signals
 from celery.worker import state
-
-
-#: Set (to anything) in a worker's environment, it makes every stop a full Celery shutdown, so that
-#: ``worker_shutdown`` and ``worker_process_shutdown`` fire.
-FULL_SHUTDOWN = "LABTASKS_FULL_SHUTDOWN"
 
 
 class ExitWhenIdle(bootsteps.StartStopStep):
@@ -29,9 +23,12 @@ class ExitWhenIdle(bootsteps.StartStopStep):
     def stop(self, worker):
         if state.active_requests or state.reserved_requests:
             return  # tasks to finish: the normal warm shutdown
-        if os.environ.get(FULL_SHUTDOWN):
-            return  # asked for Celery's whole shutdown (chapter 06 counts its signals)
-        signals.worker_shutdown.send(sender=worker)  # what Celery would send on its way out
+        pool = getattr(worker.pool, "_pool", None)  # billiard's pool, prefork only
+        if pool is not None:
+            children = [psutil.Process(p.pid) for p in pool._pool if p.pid]
+            pool._stop_task_handler(pool._task_handler)  # a "no more work" sentinel per child
+            psutil.wait_procs(children, timeout=5)
+        signals.worker_shutdown.send(sender=worker)
         for stream in (sys.stdout, sys.stderr):
             stream.flush()
         os._exit(0)

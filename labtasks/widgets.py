@@ -1,75 +1,77 @@
-"""ipywidgets for the notebooks: buttons that fire tasks and a live board of their states.
+"""The live task board: buttons that send tasks, and a table of their states fed by the monitor.
 
-    from labtasks import widgets
-    panel = widgets.routing_panel()      # 일반 업무 보내기 / 긴급 업무 보내기
-    panel                                # shows the buttons, the counts and the live board
-    panel.click("긴급 업무 보내기", n=3)   # what a click does, from code (tests, 확인 셀)
-    panel.wait()                         # until every task sent from the panel finished
+    b = TaskBoard({"덧셈": add.s(2, 3), "긴급 업무": urgent_call.s()})
+    b                        # buttons + the table, redrawn as events arrive (at most 5 times/s)
+    b.click("덧셈", n=3)      # what clicks do, from code
+    b.wait()                 # until every task on the board finished
+    print(b.summary())       # stable text for a notebook's committed output
 
-    widgets.TaskPanel({"덧셈 보내기": add.s(2, 2)})   # any task or signature behind a button
-
-The board is fed by the monitor (``labtasks.monitor``): its thread calls the panel after each event
-of a task the panel sent, and the panel redraws its HTML widget. Nothing is printed from that
-thread; a widget update is a message the kernel sends for it.
+``everything=True`` lists every task the monitor hears of after the board was made (sent from
+other cells, a terminal, Flower's API); ``everything=False`` only the tasks its buttons sent, and
+then the summary counts per button. Drawing happens in the monitor's thread or a timer; nothing
+is printed from there, a widget update is a message the kernel sends for it.
 """
+import dataclasses
 import threading
+import time
+from collections import Counter
 from html import escape
 
 import ipywidgets as W
 from celery import states
+from celery.result import AsyncResult
 
-from . import monitor as _monitor
 from .errors import LabError
+from .monitor import TaskRecord
+from .waiting import wait_until
 
-#: The states the board shows, in order (a task the monitor has not heard of yet is PENDING).
+#: The states a task goes through, in order (a task the monitor has not heard of is PENDING).
 FLOW = [states.PENDING, states.RECEIVED, states.STARTED, states.SUCCESS]
 STATE_COLORS = {states.PENDING: "#9e9e9e", states.RECEIVED: "#1e88e5", states.STARTED: "#fb8c00",
                 states.SUCCESS: "#43a047", states.FAILURE: "#e53935", states.RETRY: "#8e24aa"}
-#: How many of the latest tasks the board lists.
-BOARD_ROWS = 12
+#: Shortest time between two redraws while events pour in (seconds).
+REDRAW_EVERY = 0.2
 
 
-class TaskPanel:
-    """One button per task, how many were sent, and the state of each, live."""
+class TaskBoard:
+    """Buttons that send tasks, and a live table of the tasks on the board."""
 
-    def __init__(self, actions: dict, title: str = "태스크 보내기", mon=None):
-        self.actions = dict(actions)  # label -> task or signature (called with no arguments)
-        self.title = title
-        self.monitor = mon or _monitor.start()
+    def __init__(self, actions: dict, mon, title: str = "실시간 태스크 보드",
+                 everything: bool = True, rows: int = 15):
+        self.actions = dict(actions)  # label -> task or signature, called with no arguments
+        self.monitor, self.title, self.everything, self.rows = mon, title, everything, rows
+        self.since = time.time()
         self.sent: list[tuple[str, object]] = []  # (label, AsyncResult), in send order
-        self._ids: set[str] = set()
+        self._names: dict[str, str] = {}
         self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+        self._last_draw = 0.0
         self.buttons = {label: W.Button(description=label, layout=W.Layout(width="auto"),
                                         button_style="danger" if "긴급" in label else "primary")
                         for label in self.actions}
         for label, button in self.buttons.items():
             button.on_click(lambda _b, label=label: self.fire(label))
-        self.counts = W.HTML()
-        self.board = W.HTML()
+        self.status, self.table = W.HTML(), W.HTML()
         self.widget = W.VBox([W.HTML(f"<b>{escape(title)}</b>"),
-                              W.HBox(list(self.buttons.values())), self.counts, self.board])
-        self.monitor.add_listener(self._on_event)
+                              W.HBox(list(self.buttons.values())), self.status, self.table])
+        mon.add_listener(self._on_event)
         self.refresh()
 
-    # actions -------------------------------------------------------------------------------
+    # sending ---------------------------------------------------------------------------------
     def fire(self, label: str):
         """Send the task behind ``label`` (what its button does); return its AsyncResult."""
+        if label not in self.actions:
+            raise LabError(f"'{label}' 버튼이 없습니다. 있는 버튼: {', '.join(self.actions) or '없음'}")
+        action = self.actions[label]
         try:
-            result = self._send(self.actions[label])
-        except KeyError:
-            raise LabError(f"'{label}' 버튼이 없습니다. 있는 버튼: {', '.join(self.actions)}")
-        except Exception as exc:  # noqa: BLE001 - shown on the panel, then raised for code callers
-            self.counts.value = f"<span style='color:#e53935'>보내지 못했습니다: {escape(str(exc))}</span>"
+            result = action.apply_async() if hasattr(action, "apply_async") else action()
+        except Exception as exc:  # noqa: BLE001 - shown on the board, then raised for code callers
+            self.status.value = f"<span style='color:#e53935'>보내지 못했습니다: {escape(str(exc))}</span>"
             raise
         with self._lock:
             self.sent.append((label, result))
-            self._ids.add(result.id)
         self.refresh()
         return result
-
-    @staticmethod
-    def _send(action):
-        return action.apply_async() if hasattr(action, "apply_async") else action()
 
     def click(self, label: str, n: int = 1) -> list:
         """Click the button ``label`` ``n`` times; return the results sent."""
@@ -78,65 +80,100 @@ class TaskPanel:
             self.buttons[label].click()
         return [r for _, r in self.sent[before:]]
 
-    def wait(self, state: str = states.SUCCESS, timeout: float = 30.0) -> "TaskPanel":
-        """Wait until every task sent from the panel reached ``state``; then redraw."""
-        self.monitor.wait_all([r for _, r in self.sent], state, timeout)
+    def wait(self, timeout: float = 30.0, count: int = 0) -> "TaskBoard":
+        """Wait until every task on the board finished and at least ``count`` are listed."""
+        deadline = time.monotonic() + timeout
+        self.monitor.wait_all([r for _, r in self.sent], states.SUCCESS, timeout)
+
+        def all_done():
+            found = self.records()
+            return len(found) >= count and all(r.state in states.READY_STATES for r in found)
+        wait_until(all_done, max(0.0, deadline - time.monotonic()),
+                   "보드의 태스크가 모두 끝나기", interval=0.05)
         self.refresh()
         return self
 
     def close(self) -> None:
-        """Stop listening to the monitor and remove the widgets."""
         self.monitor.remove_listener(self._on_event)
+        if self._timer is not None:
+            self._timer.cancel()
         self.widget.close()
 
-    # reading -------------------------------------------------------------------------------
-    def states(self) -> list[tuple[str, str]]:
-        """(label, state) of each task sent, in send order."""
-        with self._lock:
-            sent = list(self.sent)
-        found = {r.id: r for r in self.monitor.tasks(ids=[res.id for _, res in sent])}
-        return [(label, found[res.id].state if res.id in found else states.PENDING)
-                for label, res in sent]
+    # reading ---------------------------------------------------------------------------------
+    def records(self) -> list:
+        """The monitor's records of the tasks on the board, oldest first."""
+        if self.everything:
+            return [self._named(r) for r in self.monitor.tasks(since=self.since)]
+        found = {r.id: r for r in self.monitor.tasks(ids=[res for _, res in self.sent])}
+        return [found.get(res.id) or _pending(res.id, label) for label, res in self.sent]
+
+    def _named(self, record):
+        """A finished record whose name the monitor missed (its first events came before the
+        receiver subscribed) gets it from the result backend (``result_extended=True``)."""
+        if record.name or record.state not in states.READY_STATES:
+            return record
+        if record.id not in self._names:
+            try:
+                self._names[record.id] = AsyncResult(record.id, app=self.monitor.app).name
+            except Exception:  # noqa: BLE001 - no backend reachable: keep the record nameless
+                return record
+        return dataclasses.replace(record, name=self._names[record.id])
 
     def summary(self) -> str:
-        """Per button: how many were sent, and how many are in each state (stable text)."""
+        """Per task name (or per button), how many and in which states: stable text."""
+        if self.everything:
+            counts = Counter((_short(r.name), r.state) for r in self.records())
+            return "\n".join(f"{name}: " + ", ".join(
+                f"{state} {n}" for (nm, state), n in sorted(counts.items()) if nm == name)
+                for name in sorted({name for name, _ in counts})) or "태스크 없음"
+        pairs = [(label, r.state) for (label, _), r in zip(self.sent, self.records())]
         lines = []
-        pairs = self.states()
         for label in self.actions:
             mine = [s for lab, s in pairs if lab == label]
-            order = FLOW + sorted(set(mine) - set(FLOW))
-            per_state = ", ".join(f"{s} {mine.count(s)}" for s in order if mine.count(s))
+            per_state = ", ".join(f"{s} {mine.count(s)}" for s in
+                                  FLOW + sorted(set(mine) - set(FLOW)) if mine.count(s))
             lines.append(f"{label}: 보냄 {len(mine)}" + (f" ({per_state})" if per_state else ""))
         return "\n".join(lines)
 
-    # drawing -------------------------------------------------------------------------------
+    # drawing ---------------------------------------------------------------------------------
     def _on_event(self, event):
-        if event.get("uuid") in self._ids:
-            self.refresh()
+        """In the monitor's thread: redraw now, or a little later if we just did."""
+        if not str(event.get("type", "")).startswith("task-"):
+            return
+        with self._lock:
+            wait = self._last_draw + REDRAW_EVERY - time.monotonic()
+            if wait > 0:
+                if self._timer is None:
+                    self._timer = threading.Timer(wait, self._deferred)
+                    self._timer.daemon = True
+                    self._timer.start()
+                return
+            self._last_draw = time.monotonic()
+        self.refresh()
+
+    def _deferred(self):
+        with self._lock:
+            self._timer, self._last_draw = None, time.monotonic()
+        self.refresh()
 
     def refresh(self) -> None:
-        """Redraw the counts and the board from the monitor's state."""
-        pairs = self.states()
-        with self._lock:
-            sent = list(self.sent)
-        counts = " · ".join(f"{escape(label)} <b>{sum(1 for lab, _ in pairs if lab == label)}</b>"
-                            for label in self.actions)
-        done = sum(1 for _, s in pairs if s in states.READY_STATES)
-        self.counts.value = f"보낸 태스크: {counts} · 끝난 태스크 <b>{done}</b> / {len(pairs)}"
-        records = {r.id: r for r in self.monitor.tasks(ids=[res.id for _, res in sent])}
-        rows = []
-        for number, ((label, res), (_, state)) in enumerate(zip(sent, pairs), start=1):
-            record = records.get(res.id)
-            worker = (record.worker or "-").split("@")[0] if record else "-"
-            name = (record.name if record and record.name else label)
-            rows.append(f"<tr><td>{number}</td><td>{escape(name)}</td><td>{_flow(state)}</td>"
-                        f"<td>{escape(worker)}</td></tr>")
-        head = "<tr><th>#</th><th>태스크</th><th>상태</th><th>워커</th></tr>"
-        self.board.value = (f"<table>{head}{''.join(rows[-BOARD_ROWS:])}</table>" if rows
-                            else "<i>아직 보낸 태스크가 없습니다. 버튼을 눌러 보세요.</i>")
+        records = self.records()
+        done = sum(r.state in states.READY_STATES for r in records)
+        self.status.value = f"태스크 {len(records)}개 · 끝난 태스크 <b>{done}</b> / {len(records)}"
+        head = "".join(f"<th style='text-align:left;padding:2px 8px'>{h}</th>"
+                       for h in ["#", "태스크", "상태", "워커", "실행 시간"])
+        body = []
+        for number, r in list(enumerate(records, start=1))[-self.rows:]:
+            runtime = f"{r.runtime * 1000:.0f} ms" if r.runtime is not None else "-"
+            cells = [str(number), escape(_short(r.name)), _flow(r.state),
+                     escape((r.worker or "-").split("@")[0]), runtime]
+            body.append("<tr>" + "".join(f"<td style='padding:2px 8px'>{c}</td>" for c in cells)
+                        + "</tr>")
+        self.table.value = (f"<table class='labtasks-board'><tr>{head}</tr>{''.join(body)}</table>"
+                            if body else "<i>아직 태스크가 없습니다. 버튼을 눌러 보세요.</i>")
 
     def __repr__(self):
-        return f"<{self.title}: 버튼 {', '.join(self.actions)}>"
+        return f"<{self.title}: 버튼 {', '.join(self.actions) or '없음'}>"
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)
@@ -144,24 +181,38 @@ class TaskPanel:
         return bundle
 
 
+def _pending(task_id: str, label: str):
+    """A placeholder record for a task the monitor has not heard of yet."""
+    return TaskRecord(task_id, label, states.PENDING, *[None] * 7, 0, None, None)
+
+
+def _short(name: str | None) -> str:
+    """``labtasks.tasks.basics.add`` -> ``add`` (the guide's names)."""
+    return (name or "?").rsplit(".", 1)[-1]
+
+
 def _flow(state: str) -> str:
     """PENDING → RECEIVED → STARTED → SUCCESS, with the current state highlighted."""
     steps = FLOW if state in FLOW else FLOW[:-1] + [state]
     reached = steps.index(state)
-    parts = []
-    for i, step in enumerate(steps):
-        if i == reached:
-            parts.append(f"<b style='color:{STATE_COLORS.get(step, '#000')}'>{step}</b>")
-        else:
-            parts.append(f"<span style='color:{'#555' if i < reached else '#ccc'}'>{step}</span>")
-    return " → ".join(parts)
+    return " → ".join(
+        f"<b style='color:{STATE_COLORS.get(step, '#000')}'>{step}</b>" if i == reached else
+        f"<span style='color:{'#555' if i < reached else '#ccc'}'>{step}</span>"
+        for i, step in enumerate(steps))
 
 
-def routing_panel(mon=None) -> TaskPanel:
-    """Chapter 03's panel: 일반 업무 (normal_call) and 긴급 업무 (urgent_call)."""
-    from .tasks import normal_call, urgent_call
-    return TaskPanel({"일반 업무 보내기": normal_call.s(), "긴급 업무 보내기": urgent_call.s()},
-                     title="라우팅 실습 패널", mon=mon)
+class SideBySide:
+    """The board and Flower's task list next to each other: same tasks, two views."""
 
+    def __init__(self, board: TaskBoard, fl, page: str = "tasks", height: int = 420):
+        self.board, self.flower = board, fl
+        frame = (f"<iframe src='{escape(fl.url + page)}' width='100%' height='{height}' "
+                 "style='border:1px solid #ccc'></iframe>")
+        self.widget = W.HBox([W.Box([board.widget], layout=W.Layout(width="45%")),
+                              W.Box([W.HTML(frame, layout=W.Layout(width="100%"))],
+                                    layout=W.Layout(width="55%"))])
 
-__all__ = ["TaskPanel", "routing_panel"]
+    def __repr__(self):
+        return f"<{self.board.title} | Flower {self.flower.url}>"
+
+    _repr_mimebundle_ = TaskBoard._repr_mimebundle_

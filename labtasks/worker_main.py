@@ -7,8 +7,8 @@ about half a second of imports at every worker start.
 import sys
 
 if __name__ == "__main__":
-    # -P gevent / -P eventlet: monkey-patch before the worker machinery imports (what the
-    # ``celery`` command does in celery/__main__.py, which this launcher bypasses)
+    # -P gevent: monkey-patch before the worker machinery imports (what the ``celery`` command
+    # does in celery/__main__.py, which this launcher bypasses)
     from celery import maybe_patch_concurrency
     maybe_patch_concurrency(["celery", *sys.argv[1:]])
 
@@ -16,10 +16,10 @@ from celery.bin.base import CLIContext  # noqa: E402
 from celery.bin.worker import worker  # noqa: E402
 
 from labtasks import app  # noqa: E402
+from labtasks.prompt_stop import install  # noqa: E402
 
 
 def main(argv: list[str]) -> None:
-    from .prompt_stop import install
     install(app)
     worker.main(args=argv, prog_name="celery -A labtasks worker",
                 obj=CLIContext(app=app, no_color=True, workdir=None))

@@ -1,22 +1,20 @@
 """Chapter 06: DB connections in workers, and which worker signals fire in which pool.
 
 Every connection opened or closed, and every worker signal received, is written as a row of the
-``events`` table of a sqlite file. The file is named by the environment variable ``LABTASKS_DB``:
-the chapter calls ``setup()`` in the kernel, which sets it, and the workers it starts afterwards
-inherit it. Without that variable every handler here does nothing, so the workers of the other
-chapters are untouched.
+``events`` table of a sqlite file. The file is named by the environment variable ``LABTASKS_DB``,
+which the chapter's kernel side (``labtasks.chapters.db.setup``) sets before it starts workers.
+Without that variable every handler here does nothing, so the workers of other chapters are
+untouched.
 """
 import os
 import sqlite3
 import threading
 import time
-from collections import Counter
 from contextlib import closing
 
 from celery import Task, signals
 
 from ..app import app
-from ..display import table as html_table, text_table
 
 ENV = "LABTASKS_DB"
 SCHEMA = """CREATE TABLE IF NOT EXISTS events (
@@ -212,93 +210,3 @@ def _watch(name):
 
 for _name in WATCHED:
     _watch(_name)
-
-
-# --- the kernel's side: create the file, read it back -------------------------------------------
-
-def setup(path: str | None = None) -> str:
-    """Create (or empty) the chapter's sqlite file and point workers started from now on to it.
-
-    Workers started after this call see it (the launcher passes each worker the current environment).
-    """
-    if path is None:
-        from ..settings import run_dir
-        path = str(run_dir() / "celerylab.sqlite3")
-    os.environ[ENV] = path
-    os.environ["LABTASKS_FULL_SHUTDOWN"] = "1"  # the lab's quick stop would skip the shutdown signals
-    with closing(sqlite3.connect(path)) as conn, conn:
-        conn.execute(SCHEMA)
-        conn.execute("DELETE FROM events")
-    return path
-
-
-def clear() -> None:
-    with closing(sqlite3.connect(os.environ[ENV], timeout=30)) as conn, conn:
-        conn.execute("DELETE FROM events")
-
-
-def events(kind: str | None = None) -> list[dict]:
-    """The recorded rows, oldest first."""
-    with closing(sqlite3.connect(os.environ[ENV], timeout=30)) as conn:
-        conn.row_factory = sqlite3.Row
-        rows = conn.execute("SELECT * FROM events ORDER BY id").fetchall()
-    return [dict(r) for r in rows if kind is None or r["kind"] == kind]
-
-
-def by_pid(kind: str, label: str) -> Counter:
-    """How many ``kind`` events of ``label`` each pid recorded."""
-    return Counter(e["pid"] for e in events(kind) if e["label"] == label)
-
-
-def run_pool(pool: str, concurrency: int = 2, tasks: int = 4) -> dict:
-    """Start a worker with ``pool``, run ``tasks`` db_query tasks, stop it; what was recorded."""
-    from celery import group
-
-    from .. import lab
-    clear()
-    w = lab.worker(f"sig-{pool}", queues=["db"], pool=pool, concurrency=concurrency)
-    main_pid = w.pid
-    results = group(db_query.s() for _ in range(tasks))().get(timeout=30)
-    w.stop()
-    return {"pool": pool, "main_pid": main_pid, "results": results, "events": events()}
-
-
-def _where(run: dict, rows: list[dict]) -> str:
-    if not rows:
-        return "—"
-    parts = []
-    for place in ("메인", "자식"):
-        mine = [r for r in rows if (r["pid"] == run["main_pid"]) == (place == "메인")]
-        if not mine:
-            continue
-        if place == "메인" and not all(r["main_thread"] for r in mine):
-            place = "메인·그린렛" if run["pool"] == "gevent" else "메인·풀 스레드"
-        parts.append(place + (f" ×{len(mine)}" if len(mine) > 1 else ""))
-    return ", ".join(parts)
-
-
-class SignalTable:
-    """Signals (rows) by pool (columns): where each one fired, and how often."""
-
-    def __init__(self, runs: list[dict]):
-        self.headers = ["시그널"] + [r["pool"] for r in runs]
-        self.rows = [[name] + [_where(r, [e for e in r["events"]
-                                          if e["kind"] == "signal" and e["label"] == name])
-                               for r in runs] for name in WATCHED]
-
-    def fired(self, signal: str) -> set[str]:
-        """The pools in which ``signal`` fired at least once."""
-        row = next(r for r in self.rows if r[0] == signal)
-        return {pool for pool, cell in zip(self.headers[1:], row[1:]) if cell != "—"}
-
-    def __repr__(self):
-        return text_table(self.headers, self.rows)
-
-    def _repr_html_(self):
-        return html_table(self.headers, self.rows, caption="풀마다 발생한 시그널")
-
-
-def teardown() -> None:
-    """Stop recording (workers started later no longer see the variable)."""
-    os.environ.pop(ENV, None)
-    os.environ.pop("LABTASKS_FULL_SHUTDOWN", None)

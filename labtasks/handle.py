@@ -1,0 +1,205 @@
+"""One ``Lab`` owns everything a kernel starts: its Redis, workers, Flower and event monitor.
+
+``lab`` (in ``labtasks``) is the kernel's instance: ``lab.up()``, ``lab.worker()``, ``lab.down()``.
+Everything it starts stops with it: ``down()``, interpreter exit (a weak atexit hook), or the
+parent-death signal when the kernel is killed. Calling any method twice is harmless.
+"""
+import atexit
+import os
+import weakref
+
+from kombu.utils.url import maybe_sanitize_url
+
+from . import procs, settings
+from .app import app, forget_connections
+from .display import Message, Table
+from .flower import Flower
+from .monitor import Monitor
+from .redis_server import RedisServer
+from .widgets import TaskBoard
+from .workers import ExternalWorker, Worker, WorkerSpec, WorkerTable, find_external
+
+
+class Lab:
+    def __init__(self):
+        self.redis: RedisServer | None = None
+        self.workers_: dict[str, Worker | ExternalWorker] = {}
+        self.flower_: Flower | None = None
+        self.monitor_: Monitor | None = None
+        self._exported: dict[str, str | None] | None = None  # env values before up() set them
+        ref = weakref.ref(self)
+        atexit.register(lambda: ref() and ref().down())
+
+    def __enter__(self) -> "Lab":
+        self.up()
+        return self
+
+    def __exit__(self, *exc):
+        self.down()
+
+    # the broker and the backend ---------------------------------------------------------------
+    def up(self) -> "Status":
+        """Make the broker and the result backend ready (the kernel's own Redis unless the
+        environment names a broker)."""
+        if self._exported is None:
+            procs.reap()
+            if settings.broker_from_env() is None:
+                self.redis = RedisServer()
+            # so that `!celery -A labtasks …` in a cell reaches the same broker
+            wanted = {"CELERY_BROKER_URL": settings.broker_url(),
+                      "CELERY_RESULT_BACKEND": settings.result_backend()}
+            self._exported = {k: os.environ.get(k) for k in wanted}
+            os.environ.update(wanted)
+        if self.redis is not None and not self.redis.alive():
+            self.redis.start()
+        return self.status()
+
+    def is_up(self) -> bool:
+        return self._exported is not None and (self.redis is None or self.redis.alive())
+
+    def _ensure_up(self):
+        if not self.is_up():
+            self.up()
+
+    # workers -------------------------------------------------------------------------------
+    def worker(self, name: str = "w1", queues=("celery",), pool: str = "prefork",
+               concurrency: int = 2, loglevel: str = "INFO", options=(),
+               prefix=()) -> Worker | ExternalWorker:
+        """Start the worker ``name`` (or reuse it when it runs with the same settings).
+
+        With ``LABTASKS_WORKERS=external`` (docker compose) a running worker of that name is used
+        instead, made to consume ``queues`` too; a name nobody runs is started here as usual.
+        ``prefix`` puts a command in front of the worker (``("taskset", "-c", "0")``).
+        """
+        queues = [queues] if isinstance(queues, str) else queues
+        spec = WorkerSpec(name, tuple(queues), pool, int(concurrency), loglevel, tuple(options))
+        self._ensure_up()
+        current = self.workers_.get(name)
+        if isinstance(current, ExternalWorker):
+            return current.consume(spec.queues)
+        if current is not None and current.spec == spec and current.alive() and not prefix:
+            return current
+        if current is not None:
+            current.stop()
+        found = find_external(name) if settings.workers_are_external() else None
+        if found is not None:  # a kernel killed while it was paused left it without its queues
+            self.workers_[name] = found.consume(spec.queues)
+        else:
+            self.workers_[name] = Worker(spec)
+            self.workers_[name].start(tuple(prefix))
+        return self.workers_[name]
+
+    def workers(self) -> WorkerTable:
+        """The workers this kernel started or uses."""
+        return WorkerTable(self.workers_.values())
+
+    # Flower, the monitor, the board ------------------------------------------------------------
+    def flower(self, persistent: bool = False, db: str | None = None) -> Flower:
+        """Flower on 127.0.0.1 with a generated password (the running one if it fits)."""
+        self._ensure_up()
+        if self.flower_ is None or not self.flower_.same(persistent, db):
+            if self.flower_ is not None:
+                self.flower_.stop()
+            self.flower_ = Flower(persistent, db).start()
+        return self.flower_
+
+    def monitor(self, timeout: float = 10.0) -> Monitor:
+        """The kernel's event monitor, started once."""
+        self._ensure_up()
+        self.monitor_ = self.monitor_ or Monitor(app)
+        return self.monitor_.start(timeout)
+
+    def board(self, actions: dict | None = None, title: str = "실시간 태스크 보드",
+              everything: bool = True) -> TaskBoard:
+        """Buttons for ``actions`` (label -> signature) and a live table of tasks."""
+        return TaskBoard(actions or {}, self.monitor(), title=title, everything=everything)
+
+    # stopping --------------------------------------------------------------------------------
+    def down(self) -> Message:
+        """Stop everything this kernel started. Safe to call twice."""
+        if self.monitor_ is not None:  # it listens to the broker: stop it before the broker
+            self.monitor_.stop()
+            self.monitor_ = None
+        if self.flower_ is not None:
+            self.flower_.stop()
+            self.flower_ = None
+        for w in list(self.workers_.values()):
+            if isinstance(w, ExternalWorker):
+                if w.paused:
+                    w.resume()  # a compose worker is left as it was found
+            else:
+                w.stop()
+        self.workers_.clear()
+        if self.redis is not None:
+            self.redis.stop()
+            forget_connections()
+        if self._exported is not None:
+            for key, value in self._exported.items():
+                os.environ.pop(key, None) if value is None else os.environ.update({key: value})
+            self._exported = None
+        if self.redis is not None:
+            procs.forget_run_dir()
+            self.redis = None
+        return Message("이 커널이 띄운 프로세스를 모두 멈췄습니다.")
+
+    # looking -------------------------------------------------------------------------------
+    def status(self) -> "Status":
+        return Status(self)
+
+    def check(self, timeout: float = 3.0) -> "Checks":
+        """Reach the broker and the result backend from this kernel, as a task call would."""
+        rows = []
+        try:
+            with app.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=1, timeout=timeout)
+            rows.append(["브로커", "연결됨"])
+        except Exception as exc:  # noqa: BLE001 - shown to the learner as is
+            rows.append(["브로커", f"연결 실패: {exc}"])
+        try:
+            client = getattr(app.backend, "client", None)
+            if client is not None:
+                client.ping()
+            rows.append(["결과 백엔드", "연결됨"])
+        except Exception as exc:  # noqa: BLE001
+            rows.append(["결과 백엔드", f"연결 실패: {exc}"])
+        return Checks(rows)
+
+    def processes(self) -> list[dict]:
+        """The processes this kernel started and still runs: kind, name and pid."""
+        found = [("redis-server", "내장 Redis", self.redis)] + [
+            ("celery worker", w.name, w) for w in self.workers_.values()
+            if isinstance(w, Worker)] + [("flower", "Flower", self.flower_)]
+        return [{"kind": kind, "name": name, "pid": p.pid} for kind, name, p in found
+                if p is not None and p.alive()]
+
+
+class Status(Table):
+    """What runs now: broker, result backend and workers."""
+
+    headers, text_headers, caption = ["항목", "값"], ["Celery Lab", ""], "Celery Lab"
+
+    def __init__(self, lab: Lab):
+        embedded = lab.redis is not None if lab._exported else not settings.broker_from_env()
+        origin = "내장 Redis" if embedded else "환경 변수"
+        self.ready = lab.is_up()
+        self._rows = [
+            ["상태", "준비됨" if self.ready else "멈춤"],
+            ["브로커", f"{maybe_sanitize_url(settings.broker_url())} ({origin})"],
+            ["결과 백엔드", f"{maybe_sanitize_url(settings.result_backend())} ({origin})"],
+            ["워커", ", ".join(lab.workers_) or "없음"],
+        ]
+
+    def rows(self):
+        return self._rows
+
+
+class Checks(Table, list):
+    headers, caption = ["대상", "결과"], "연결 확인"
+    ok = property(lambda self: all(value == "연결됨" for _, value in self))
+
+    def rows(self):
+        return list(self)
+
+
+#: the kernel's lab: ``from labtasks import lab``
+lab = Lab()

