@@ -1,23 +1,13 @@
 """Flower, started from the kernel like a worker: ``lab.flower()``.
 
-Flower is bound to 127.0.0.1 on a free port and protected with HTTP basic auth (user ``lab``,
-a password generated for this kernel). Flower 2 refuses its REST API to anonymous callers unless
-``FLOWER_UNAUTHENTICATED_API=true`` is set, which would let any local process (or any web page
-the browser opens, through the CORS headers Flower then sends) send tasks; a password is safer.
-
-The URL works in two places:
-
-- locally: ``http://127.0.0.1:<port>/``;
-- behind jupyter-server-proxy (JupyterLab, Binder, JupyterHub): ``<base>proxy/absolute/<port>/``.
-  Flower prefixes every route with ``--url_prefix``; the plain ``/proxy/<port>/`` strips the
-  prefix before Flower sees it, so Flower's pages would load but its ``/static/…`` files would
-  not. The *absolute* route passes the whole path through, so Flower runs with the matching
-  ``--url_prefix=<base>proxy/absolute/<port>`` and its static files resolve.
-
-Proxy mode is chosen by ``LABTASKS_FLOWER_PROXY`` (``auto`` by default, ``on``, ``off``); in
-``auto`` it is on when the kernel runs under a Jupyter server (``JUPYTERHUB_SERVICE_PREFIX`` or
-``JPY_SESSION_NAME`` is set) and jupyter-server-proxy is installed. The base URL comes from
-``JUPYTERHUB_SERVICE_PREFIX`` or ``LABTASKS_JUPYTER_BASE_URL`` (default ``/``).
+Bound to 127.0.0.1 on a free port, behind HTTP basic auth (user ``lab``, a password made for this
+kernel): Flower 2 refuses its REST API to anonymous callers, and opening it would let any local
+process or web page send tasks. Behind jupyter-server-proxy (JupyterLab, Binder, JupyterHub) the
+URL is ``<base>proxy/absolute/<port>/`` and Flower runs with the same ``--url_prefix``: the plain
+``/proxy/<port>/`` strips the prefix, and Flower's ``/static/…`` files would not load.
+``LABTASKS_FLOWER_PROXY`` (``auto``, ``on``, ``off``) chooses; ``auto`` is on under a Jupyter server
+with jupyter-server-proxy installed. The base URL comes from ``JUPYTERHUB_SERVICE_PREFIX`` or
+``LABTASKS_JUPYTER_BASE_URL`` (default ``/``).
 """
 import importlib.util
 import os

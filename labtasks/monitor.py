@@ -1,16 +1,13 @@
 """A Celery event monitor in a background thread of the kernel, the way Flower does it.
 
     mon = lab.monitor()              # the kernel's monitor, started once
-    res = add.delay(2, 2)
-    mon.wait_for(res, "SUCCESS")     # the record once the worker's task-succeeded arrived
-    mon.table()                      # tasks and their states (html + text)
-    mon.timeline()                   # matplotlib figure: one lane per worker, one bar per task
-    lab.down()                       # stops it too
+    mon.wait_for(add.delay(2, 2))    # the record once the worker's task-succeeded arrived
+    mon.table(), mon.summary(), mon.timeline()
 
 An ``app.events.Receiver`` feeds an ``app.events.State``; ``enable_events`` is re-sent every few
-seconds (a worker started without ``-E`` sends no events until asked). A lost connection is
-retried with a growing pause. The thread only updates the state: everything shown in a notebook is
-read from it, under its lock, by the kernel's main thread (or by a widget's callback).
+seconds (a worker started without ``-E`` sends no events until asked), and a lost connection is
+retried with a growing pause. The thread only updates the state; what a notebook shows is read
+from it under its lock.
 """
 import threading
 import time
@@ -21,7 +18,6 @@ from celery import states
 from celery.events.receiver import EventReceiver
 
 from . import views
-from .app import app
 
 #: How often ``enable_events`` is broadcast while the monitor runs (seconds).
 ENABLE_EVENTS_EVERY = 5.0
@@ -29,6 +25,7 @@ ENABLE_EVENTS_EVERY = 5.0
 BACKOFF = (0.5, 8.0)
 #: How long ``drain_events`` blocks: also the longest wait before ``stop`` is noticed.
 POLL = 0.25
+_ORDER = [states.PENDING, states.RECEIVED, states.STARTED, states.SUCCESS]
 
 
 @dataclass(frozen=True)
@@ -49,10 +46,6 @@ class TaskRecord:
     result: str | None
 
     @property
-    def hostname(self) -> str | None:
-        return self.worker
-
-    @property
     def finished(self) -> float | None:
         return self.succeeded or self.failed
 
@@ -61,6 +54,12 @@ class TaskRecord:
         """The earliest timestamp the monitor has for this task (0.0 if none)."""
         return min((t for t in (self.sent, self.received, self.started, self.finished) if t),
                    default=0.0)
+
+    @classmethod
+    def of(cls, uuid_, task) -> "TaskRecord":
+        return cls(uuid_, task.name, task.state, task.worker and task.worker.hostname, task.sent,
+                   task.received, task.started, task.succeeded, task.failed, task.runtime,
+                   task.retries or 0, task.args, task.result)
 
 
 class _Receiver(EventReceiver):
@@ -73,8 +72,7 @@ class _Receiver(EventReceiver):
         self.monitor = monitor
 
     def on_connection_error(self, exc, interval):
-        # no logging: this thread never writes to the kernel's streams
-        self.monitor.last_error = exc
+        self.monitor.last_error = exc  # no logging: this thread never writes to the kernel's streams
 
     def on_consume_ready(self, connection, channel, consumers, **kwargs):
         super().on_consume_ready(connection, channel, consumers, **kwargs)
@@ -93,25 +91,24 @@ class _Receiver(EventReceiver):
 class Monitor:
     """Collects task and worker events in a background thread; read it from anywhere."""
 
-    def __init__(self, app=app):
+    def __init__(self, app):
         self.app = app
         self.state = app.events.State()
         self.last_error: BaseException | None = None
         self.connects = 0
-        self._stop = threading.Event()
-        self._ready = threading.Event()
+        self.enable_every = ENABLE_EVENTS_EVERY  # seconds between enable_events broadcasts
+        self._next_enable = 0.0
+        self._stop, self._ready = threading.Event(), threading.Event()
         self._changed = threading.Condition()
         self._thread: threading.Thread | None = None
         self._receiver: _Receiver | None = None
-        self.enable_every = ENABLE_EVENTS_EVERY  # seconds between enable_events broadcasts
-        self._next_enable = 0.0
         self._channel = None
         self._listeners: list = []
         self._probe = ("", threading.Event())  # (token, seen)
 
     # lifecycle -----------------------------------------------------------------------------
     def start(self, timeout: float = 10.0) -> "Monitor":
-        """Start the thread (once) and return when it listens, or after ``timeout`` seconds."""
+        """Start the thread (once) and return when events flow, or after ``timeout`` seconds."""
         if not self.running():
             self._stop.clear()
             self._ready.clear()
@@ -123,11 +120,8 @@ class Monitor:
         return self
 
     def _confirm(self, timeout: float) -> bool:
-        """Send probe events until the receiver gets one back: then events flow end to end.
-
-        Consuming can start a moment before the broker routes events to the new queue; without
-        this, the first task sent right after ``start()`` could lose its first events.
-        """
+        """Send probe events until the receiver gets one back: then events flow end to end (the
+        broker may route events to the new queue a moment after consuming started)."""
         token, seen = uuid.uuid4().hex, threading.Event()
         self._probe = (token, seen)
         deadline = time.monotonic() + timeout
@@ -223,18 +217,15 @@ class Monitor:
         self.state.clear(ready=False)
 
     def tasks(self, ids=None, since: float | None = None, names=None) -> list[TaskRecord]:
-        """Tasks seen, oldest first; optionally only ``ids`` (ids or results), those first seen
-        at or after ``since`` (a ``time.time()`` value), or those named in ``names``."""
+        """Tasks seen, oldest first; only ``ids`` (ids or results), those first seen at or after
+        ``since`` (a ``time.time()`` value), or those named in ``names``, if given."""
         wanted = None if ids is None else {getattr(i, "id", i) for i in ids}
-        names = None if names is None else ({names} if isinstance(names, str) else set(names))
+        names = {names} if isinstance(names, str) else names
         with self.state._mutex:
-            items = list(self.state.tasks.items()) if wanted is None else [
-                (i, self.state.tasks[i]) for i in wanted if i in self.state.tasks]
-            records = [_record(uuid, task) for uuid, task in items]
-        if since is not None:
-            records = [r for r in records if r.first_seen >= since]
-        if names is not None:
-            records = [r for r in records if r.name in names]
+            records = [TaskRecord.of(i, t) for i, t in self.state.tasks.items()
+                       if wanted is None or i in wanted]
+        records = [r for r in records if (since is None or r.first_seen >= since)
+                   and (names is None or r.name in names)]
         return sorted(records, key=lambda r: (r.first_seen, r.id))
 
     def task(self, task_id) -> TaskRecord | None:
@@ -248,7 +239,6 @@ class Monitor:
 
     def wait_for(self, task_id, state: str = states.SUCCESS, timeout: float = 10.0) -> TaskRecord:
         """Wait until the task reached ``state`` (or a later one, or finished); return its record.
-
         Raises ``TimeoutError`` (with the state seen last) when it did not within ``timeout``."""
         task_id = getattr(task_id, "id", task_id)
         deadline = time.monotonic() + timeout
@@ -270,39 +260,25 @@ class Monitor:
         return [self.wait_for(i, state, max(0.0, deadline - time.monotonic())) for i in ids]
 
     # showing -------------------------------------------------------------------------------
-    def table(self, ids=None, since: float | None = None, names=None) -> "TaskTable":
+    def table(self, ids=None, since=None, names=None) -> views.TaskTable:
         """The tasks as a table (HTML in a notebook, aligned text elsewhere)."""
         return views.TaskTable(self.tasks(ids=ids, since=since, names=names))
 
-    def summary(self, ids=None, since: float | None = None, names=None) -> "Summary":
-        """Per task name: how many, in which states, on which workers, and when the last one
-        finished, counted from the first task sent (or seen)."""
+    def summary(self, ids=None, since=None, names=None) -> views.Summary:
+        """Per task name: how many, in which states, on which workers, when the last finished."""
         return views.Summary(self.tasks(ids=ids, since=since, names=names))
 
-    def timeline(self, ids=None, since: float | None = None, names=None, title: str | None = None):
+    def timeline(self, ids=None, since=None, names=None, title: str | None = None):
         """A matplotlib figure: one lane per worker, one bar per task from start to finish."""
         return views.timeline(self.tasks(ids=ids, since=since, names=names), title=title)
 
     def __repr__(self):
         state = "수신 중" if self.ready else ("연결 중" if self.running() else "멈춤")
         with self.state._mutex:
-            n = len(self.state.tasks)
-        return f"<Monitor {state}: 태스크 {n}개>"
+            return f"<Monitor {state}: 태스크 {len(self.state.tasks)}개>"
 
 
 def _reached(current: str, wanted: str) -> bool:
     if current == wanted or current in states.READY_STATES:
         return True
-    order = [states.PENDING, states.RECEIVED, states.STARTED, states.SUCCESS]
-    return current in order and wanted in order and order.index(current) >= order.index(wanted)
-
-
-def _record(uuid, task) -> TaskRecord:
-    worker = task.worker.hostname if task.worker is not None else None
-    return TaskRecord(id=uuid, name=task.name, state=task.state, worker=worker, sent=task.sent,
-                      received=task.received, started=task.started, succeeded=task.succeeded,
-                      failed=task.failed, runtime=task.runtime, retries=task.retries or 0,
-                      args=task.args, result=task.result)
-
-
-__all__ = ["Monitor", "TaskRecord"]
+    return current in _ORDER and wanted in _ORDER and _ORDER.index(current) >= _ORDER.index(wanted)

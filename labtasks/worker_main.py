@@ -15,7 +15,7 @@ if __name__ == "__main__":
 from celery.bin.base import CLIContext  # noqa: E402
 from celery.bin.worker import worker  # noqa: E402
 
-from labtasks import app  # noqa: E402
+from labtasks.app import app  # noqa: E402
 from labtasks.prompt_stop import install  # noqa: E402
 
 

@@ -1,37 +1,36 @@
-"""Each committed notebook matches its percent-format source in notebooks/src (no drift)."""
-import sys
-
+"""Each executed notebook is paired with its percent-format source (notebooks/jupytext.toml):
+the same cells, tags and cell metadata, and every code cell was executed."""
+import jupytext
 import nbformat
 import pytest
 
 from conftest import ROOT
 
-sys.path.insert(0, str(ROOT / "tools"))
-import nbbuild  # noqa: E402
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
-SOURCES = sorted((ROOT / "notebooks" / "src").glob("*.py"))
+
+def _cells(nb):
+    return [(c.cell_type, c.source, c.metadata.get("tags", []), c.metadata.get("jupyter", {}))
+            for c in nb.cells]
 
 
 def test_every_notebook_has_a_source_and_the_reverse():
-    notebooks = {p.stem for p in (ROOT / "notebooks").glob("*.ipynb")}
-    assert notebooks == {p.stem for p in SOURCES}
+    sources = {p.stem for p in (ROOT / "notebooks" / "src").glob("*.py")}
+    assert {p.stem for p in NOTEBOOKS} == sources
 
 
-@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
-def test_notebook_matches_its_source(source):
-    built = nbbuild.parse(source.read_text(encoding="utf-8"))
-    committed = nbformat.read(nbbuild.notebook_path(source), as_version=4).cells
-    assert [(c.cell_type, c.source, c.metadata.get("tags", [])) for c in committed] == \
-           [(c.cell_type, c.source, c.metadata.get("tags", [])) for c in built]
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_matches_its_source(notebook):
+    source = jupytext.read(notebook.parent / "src" / f"{notebook.stem}.py")
+    assert _cells(nbformat.read(notebook, as_version=4)) == _cells(source), (
+        f"jupytext --sync notebooks/{notebook.name} 로 둘을 맞추세요")
 
 
-@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.stem)
-def test_notebook_was_executed_without_unexpected_errors(source):
-    cells = nbformat.read(nbbuild.notebook_path(source), as_version=4).cells
-    for cell in cells:
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_was_executed_without_unexpected_errors(notebook):
+    for cell in nbformat.read(notebook, as_version=4).cells:
         if cell.cell_type != "code" or not cell.source.strip():
             continue
         assert cell.execution_count is not None, cell.source
-        tags = cell.metadata.get("tags", [])
         errors = [o for o in cell.outputs if o.output_type == "error"]
-        assert not errors or "raises-exception" in tags, cell.source
+        assert not errors or "raises-exception" in cell.metadata.get("tags", []), cell.source

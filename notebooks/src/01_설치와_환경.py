@@ -66,13 +66,12 @@ lab.check()
 
 # %% [markdown]
 # 이 커널이 띄운 프로세스도 볼 수 있습니다. 내장 Redis를 쓰면 `redis-server`가 보이고, 외부 브로커(compose,
-# CI의 RabbitMQ 구간)를 쓰면 Redis는 띄우지 않습니다. `worker-launcher`는 Celery를 미리 import해 두었다가
-# 워커를 빨리 띄워 주는 보조 프로세스입니다. pid는 실행할 때마다 달라서 출력 비교에서 빼고, 그 뜻을 `assert`로 확인합니다.
+# CI의 RabbitMQ 구간)를 쓰면 Redis는 띄우지 않습니다. pid는 실행할 때마다 달라서 출력 비교에서 빼고, 그 뜻을 `assert`로 확인합니다.
 
 # %% tags=["nbval-ignore-output"]
 started = lab.processes()
 kinds = [p["kind"] for p in started]
-assert ("redis-server" in kinds) != lab.settings.EXTERNAL_BROKER
+assert ("redis-server" in kinds) == (lab.redis is not None)
 started
 
 # %% [markdown]

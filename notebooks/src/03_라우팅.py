@@ -18,11 +18,11 @@
 # %%
 import time
 
-from labtasks import app, lab, monitor, queues, widgets
+from labtasks import app, lab, queues
 from labtasks.tasks import add, call, normal_call, urgent_call
 
-mon = monitor.start()
 lab.up()
+mon = lab.monitor()
 
 # %% [markdown]
 # ## 1. 왜 라우팅이 필요한가
@@ -217,7 +217,9 @@ print(call.delay("이영희", priority="high").get(timeout=10))
 # 어느 워커가 처리했는지 보입니다. 표는 모니터가 이벤트를 받을 때마다 새로 그려집니다. (JupyterLab에서 직접 눌러 보세요.)
 
 # %%
-panel = widgets.routing_panel()
+from labtasks.chapters.routing import routing_panel
+
+panel = routing_panel()
 panel
 
 # %% [markdown]

@@ -16,12 +16,12 @@ import time
 
 from celery import chain, chord, group
 
-from labtasks import app, lab, monitor
+from labtasks import app, lab
 from labtasks.tasks import add, mult, square, subtract, xsum
 
-mon = monitor.start()
-w = lab.worker("w1", queues=["celery"], concurrency=2)
 lab.up()
+w = lab.worker("w1", queues=["celery"], concurrency=2)
+mon = lab.monitor()
 
 # %% [markdown]
 # Celery 문서는 태스크를 정의하고, 호출 정보를 다루고, 태스크끼리 엮는 설계 전체를 캔버스(Canvas)라고 부릅니다.

@@ -15,12 +15,12 @@ import time
 
 from celery import chord
 
-from labtasks import lab, monitor
+from labtasks import lab
 from labtasks.tasks import add, mult, notify_admin, send_alert
 
-mon = monitor.start()
-w = lab.worker("w1", queues=["celery"], concurrency=2)
 lab.up()
+w = lab.worker("w1", queues=["celery"], concurrency=2)
+mon = lab.monitor()
 
 # %% [markdown]
 # ## 1. 체인에서 `.s()`와 `.si()`

@@ -15,16 +15,18 @@
 # 이 장의 태스크와 시그널 핸들러는 `labtasks/tasks/db.py`에 있습니다. 연결을 열거나 닫을 때마다, 그리고 워커 시그널을
 # 받을 때마다 sqlite 파일의 `events` 표에 한 줄씩 남깁니다(어떤 프로세스, 어떤 스레드였는지와 함께).
 # `db.setup()`이 그 파일을 만들고 환경 변수 `LABTASKS_DB`로 알려 주므로, **그 뒤에 띄운 워커만** 기록합니다.
-# 다른 장의 워커에는 아무 영향이 없습니다. (`lab.up()`보다 먼저 부르세요. 워커를 띄우는 프로세스가 그때의 환경 변수를 물려받습니다.)
+# 다른 장의 워커에는 아무 영향이 없습니다. 커널 쪽에서 쓰는 도구(`db.setup()`, `db.by_pid()` 등)는 `labtasks/chapters/db.py`에 있습니다.
 #
 # 이 장은 워커 **프로세스**를 들여다보므로 이 커널이 띄운 워커만 씁니다. 그래서 이 장의 태스크는 `task_routes`로
 # `db` 큐에 보내고, 그 큐는 이 장의 워커만 소비합니다. docker compose에서 돌려도 compose의 워커가 끼어들지 않습니다.
 
 # %%
 from labtasks import lab
-from labtasks.tasks import db
+from labtasks.chapters import db
 
-db.setup(); lab.up(); w = lab.worker("db", queues=["db"], pool="prefork", concurrency=3)
+lab.up()
+db.setup()
+w = lab.worker("db", queues=["db"], pool="prefork", concurrency=3)
 
 # %% [markdown]
 # ## 1. 워커 프로세스마다 연결 하나

@@ -15,11 +15,11 @@
 # 아래 셀 하나로 브로커와 결과 백엔드, 3장의 모니터, `celery` 큐를 소비하는 워커를 준비합니다.
 
 # %%
-from labtasks import lab, app, monitor
+from labtasks import lab, app
 
 lab.up()
-mon = monitor.start()
 w = lab.worker("w1", queues=["celery"], pool="prefork", concurrency=2)
+mon = lab.monitor()
 
 # %% [markdown]
 # ## 1. Flower는 이벤트를 본다
@@ -182,15 +182,15 @@ print(sorted(Counter((t["name"], t["state"]) for t in 태스크들.values()).ite
 # %% [markdown]
 # ## 5. 실시간 태스크 보드와 Flower, 나란히
 #
-# `labtasks.board.TaskBoard`는 모니터가 받은 이벤트로 그리는 ipywidgets 보드입니다. 보드를 만든 뒤에 보내진 태스크는
+# `lab.board()`는 모니터가 받은 이벤트로 그리는 ipywidgets 보드입니다. 보드를 만든 뒤에 보내진 태스크는
 # 누가 보냈든(버튼, 다른 셀, 터미널, Flower의 API) 모두 나옵니다. 오른쪽에는 Flower의 Tasks 화면을 놓았습니다.
 # 버튼을 눌러 보고, 두 화면이 같은 태스크를 보여 주는지 비교해 보세요.
 
 # %%
-from labtasks import board
+from labtasks.widgets import SideBySide
 
-보드 = board.TaskBoard({"덧셈 보내기": add.s(2, 3), "곱셈 보내기": mult.s(6, 7)})
-board.SideBySide(보드, fl)
+보드 = lab.board({"덧셈 보내기": add.s(2, 3), "곱셈 보내기": mult.s(6, 7)})
+SideBySide(보드, fl)
 
 # %% [markdown]
 # 버튼 클릭은 코드로도 할 수 있습니다. 덧셈 세 번, 곱셈 두 번을 누르고, Flower의 API로도 덧셈 하나를 보냅니다.

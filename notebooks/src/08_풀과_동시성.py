@@ -14,7 +14,7 @@
 
 # %%
 from labtasks import lab
-from labtasks.tasks import pools
+from labtasks.chapters import pools
 
 lab.up()
 
@@ -128,18 +128,18 @@ print("len(os.sched_getaffinity(0)):", len(os.sched_getaffinity(0)))
 assert len(os.sched_getaffinity(0)) <= os.cpu_count()
 
 # %% [markdown]
-# 이제 워커를 `taskset -c 0`(CPU 0번만 쓰기) 아래에서 `-c` 없이 띄워 봅시다. `lab.worker`는 명령 앞에 다른 명령을 붙일 수 없어서,
-# `pools.start_pinned`가 같은 방식(커널과 함께 죽는 자식 프로세스)으로 띄웁니다. 명령은 다음과 같습니다.
+# 이제 워커를 `taskset -c 0`(CPU 0번만 쓰기) 아래에서 `-c` 없이 띄워 봅시다. `pools.start_pinned`는 `lab.worker`에
+# 명령 앞에 붙일 `taskset -c 0`을 넘겨 띄웁니다. 터미널이라면 다음 명령입니다.
 #
 # ```
 # taskset -c 0 celery -A labtasks worker -P prefork -n pinned@%h -Q pinned -l INFO
 # ```
 
 # %%
-proc, log = pools.start_pinned(cpus="0")
-print("워커가 쓸 수 있는 CPU 수:", len(os.sched_getaffinity(proc.pid)))
-print("배너의 concurrency가 os.cpu_count()와 같은가:", pools.banner_concurrency(log) == os.cpu_count())
-pools.stop_pinned(proc)
+pinned = pools.start_pinned(cpus="0")
+print("워커가 쓸 수 있는 CPU 수:", len(os.sched_getaffinity(pinned.pid)))
+print("배너의 concurrency가 os.cpu_count()와 같은가:", pools.banner_concurrency(pinned) == os.cpu_count())
+pinned.stop()
 
 # %% [markdown]
 # CPU를 하나만 쓸 수 있는데도 자식 프로세스를 컴퓨터 전체의 CPU 수만큼 띄웠습니다. 코어가 많은 서버의 작은 컨테이너라면
@@ -151,9 +151,9 @@ pools.stop_pinned(proc)
 # - Celery 5.7에서는 `-c auto`도 됩니다. `prefork`의 동시성을 CPU 친화도에 맞춥니다(`solo`, `threads`, `gevent`에서는 효과가 없습니다).
 
 # %%
-proc, log = pools.start_pinned(cpus="0", concurrency="auto")
-print("-c auto일 때 배너의 concurrency:", pools.banner_concurrency(log))
-pools.stop_pinned(proc)
+pinned = pools.start_pinned(cpus="0", concurrency="auto")
+print("-c auto일 때 배너의 concurrency:", pools.banner_concurrency(pinned))
+pinned.stop()
 
 # %% [markdown]
 # ## 연습문제

@@ -12,13 +12,16 @@
 #
 # **준비물**: 02장(`AsyncResult`), 03장(모니터), 08장(풀).
 #
-# 이 장의 태스크는 `labtasks/tasks/failures.py`에 있습니다.
+# 이 장의 태스크는 `labtasks/tasks/failures.py`에, 워커를 죽이고 실행 횟수를 세는 커널 쪽 도구는 `labtasks/chapters/failures.py`에 있습니다.
 
 # %%
-from labtasks import lab, monitor
-from labtasks.tasks import add, failures
+from labtasks import lab
+from labtasks.chapters import failures
+from labtasks.tasks import add
 
-lab.up(); w = lab.worker("w1", queues=["celery"], pool="prefork", concurrency=2); mon = monitor.start()
+lab.up()
+w = lab.worker("w1", queues=["celery"], pool="prefork", concurrency=2)
+mon = lab.monitor()
 
 # %% [markdown]
 # ## 1. 태스크 안의 예외
@@ -62,7 +65,7 @@ print(inspect.getsource(failures.fetch_flaky))
 #   실제 서비스에서는 여러 워커가 한꺼번에 다시 몰리지 않도록 켜 두는 편이 좋습니다.
 # - `max_retries=3`: 세 번까지 재시도하고, 그래도 실패하면 마지막 예외로 `FAILURE`가 됩니다.
 #
-# 03장의 모니터(`monitor.start()`)는 워커가 보내는 이벤트를 모읍니다. 태스크 하나가 시도마다 남긴 이벤트를 모아 봅시다.
+# 03장의 모니터(`lab.monitor()`)는 워커가 보내는 이벤트를 모읍니다. 태스크 하나가 시도마다 남긴 이벤트를 모아 봅시다.
 # 재시도할 때마다 **같은 태스크 id**로 메시지가 다시 보내지고, 워커가 그것을 다시 받습니다.
 
 # %%
