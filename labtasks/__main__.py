@@ -1,11 +1,4 @@
-"""``python -m labtasks up|status|worker|down``: the lab's operations from a terminal.
-
-    up      start the embedded Redis (and workers with --worker NAME:QUEUES) and stay in the
-            foreground until Ctrl-C; prints the environment another terminal needs.
-    status  the broker and the workers that answer it.
-    worker  run one worker in the foreground (what a compose service or a terminal runs).
-    down    stop what `up` started, and what dead kernels left behind.
-"""
+"""``python -m labtasks up|status|worker|down``: the lab's operations from a terminal."""
 import argparse
 import os
 import signal

@@ -72,8 +72,7 @@ def forget_connections():
     """Drop pooled broker and backend connections (after the broker they point to stopped)."""
     pools.reset()  # kombu's process-wide pools, which app.pool is taken from
     app._after_fork()
-    # Results made before keep the old backend and unsubscribe through it when garbage
-    # collected; with its server gone that would print a retry error, so detach its pubsub.
+    # old results unsubscribe through the old backend when collected: detach it (no retry noise)
     consumer = getattr(getattr(app._local, "backend", None), "result_consumer", None)
     if getattr(consumer, "_pubsub", None) is not None:
         try:

@@ -34,7 +34,6 @@ def free_port() -> int:
 
 
 def jupyter_base_url() -> str:
-    """The Jupyter server's base URL, with a slash at both ends."""
     base = (os.environ.get("JUPYTERHUB_SERVICE_PREFIX")
             or os.environ.get("LABTASKS_JUPYTER_BASE_URL") or "/")
     return "/" + base.strip("/") + "/" if base.strip("/") else "/"
@@ -67,7 +66,7 @@ class Flower(display.Table, LoggedChild):
         self.log_path = settings.make_run_dir() / "flower.log"
 
     def same(self, persistent: bool, db) -> bool:
-        """Whether this Flower, still running, is what ``lab.flower(persistent, db)`` asks for."""
+        """Still running, as ``lab.flower(persistent, db)`` asks?"""
         return (self.alive() and self.proxy == behind_proxy() and self.persistent == persistent
                 and (not persistent or db is None or self.db == Path(db)))
 

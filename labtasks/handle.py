@@ -1,9 +1,6 @@
 """One ``Lab`` owns everything a kernel starts: its Redis, workers, Flower and event monitor.
-
-``lab`` (in ``labtasks``) is the kernel's instance: ``lab.up()``, ``lab.worker()``, ``lab.down()``.
-Everything it starts stops with it: ``down()``, interpreter exit (a weak atexit hook), or the
-parent-death signal when the kernel is killed. Calling any method twice is harmless.
-"""
+``lab`` is the kernel's instance. All of it stops with ``down()``, at exit (a weak atexit hook), or
+by the parent-death signal when the kernel is killed. Calling any method twice is harmless."""
 import atexit
 import os
 import weakref
@@ -31,8 +28,7 @@ class Lab:
         atexit.register(lambda: ref() and ref().down())
 
     def __enter__(self) -> "Lab":
-        self.up()
-        return self
+        return self.up() and self
 
     def __exit__(self, *exc):
         self.down()
@@ -58,8 +54,7 @@ class Lab:
         return self._exported is not None and (self.redis is None or self.redis.alive())
 
     def _ensure_up(self):
-        if not self.is_up():
-            self.up()
+        return self.is_up() or self.up()
 
     # workers -------------------------------------------------------------------------------
     def worker(self, name: str = "w1", queues=("celery",), pool: str = "prefork",
@@ -148,20 +143,20 @@ class Lab:
 
     def check(self, timeout: float = 3.0) -> "Checks":
         """Reach the broker and the result backend from this kernel, as a task call would."""
-        rows = []
-        try:
+        def broker():
             with app.connection_for_write() as conn:
                 conn.ensure_connection(max_retries=1, timeout=timeout)
-            rows.append(["브로커", "연결됨"])
-        except Exception as exc:  # noqa: BLE001 - shown to the learner as is
-            rows.append(["브로커", f"연결 실패: {exc}"])
-        try:
-            client = getattr(app.backend, "client", None)
-            if client is not None:
-                client.ping()
-            rows.append(["결과 백엔드", "연결됨"])
-        except Exception as exc:  # noqa: BLE001
-            rows.append(["결과 백엔드", f"연결 실패: {exc}"])
+
+        def backend():
+            client = getattr(app.backend, "client", None)  # rpc:// has none: nothing to ping
+            return client and client.ping()
+        rows = []
+        for label, reach in [("브로커", broker), ("결과 백엔드", backend)]:
+            try:
+                reach()
+                rows.append([label, "연결됨"])
+            except Exception as exc:  # noqa: BLE001 - shown to the learner as is
+                rows.append([label, f"연결 실패: {exc}"])
         return Checks(rows)
 
     def processes(self) -> list[dict]:

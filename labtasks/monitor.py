@@ -120,8 +120,7 @@ class Monitor:
         return self
 
     def _confirm(self, timeout: float) -> bool:
-        """Send probe events until the receiver gets one back: then events flow end to end (the
-        broker may route events to the new queue a moment after consuming started)."""
+        """Send probes until one comes back: the broker may route events a moment late."""
         token, seen = uuid.uuid4().hex, threading.Event()
         self._probe = (token, seen)
         deadline = time.monotonic() + timeout
@@ -204,18 +203,12 @@ class Monitor:
 
     def add_listener(self, fn) -> None:
         """Call ``fn(event)`` after each event (in the monitor's thread: keep it short)."""
-        if fn not in self._listeners:
-            self._listeners.append(fn)
+        self._listeners.append(fn)
 
     def remove_listener(self, fn) -> None:
-        if fn in self._listeners:
-            self._listeners.remove(fn)
+        self._listeners.remove(fn)
 
     # reading -------------------------------------------------------------------------------
-    def clear(self) -> None:
-        """Forget every task and worker seen so far."""
-        self.state.clear(ready=False)
-
     def tasks(self, ids=None, since: float | None = None, names=None) -> list[TaskRecord]:
         """Tasks seen, oldest first; only ``ids`` (ids or results), those first seen at or after
         ``since`` (a ``time.time()`` value), or those named in ``names``, if given."""
@@ -231,11 +224,6 @@ class Monitor:
     def task(self, task_id) -> TaskRecord | None:
         found = self.tasks(ids=[task_id])
         return found[0] if found else None
-
-    def workers(self) -> list[str]:
-        """Hostnames of the workers that sent an event and are still alive."""
-        with self.state._mutex:
-            return sorted(h for h, w in self.state.workers.items() if w.alive)
 
     def wait_for(self, task_id, state: str = states.SUCCESS, timeout: float = 10.0) -> TaskRecord:
         """Wait until the task reached ``state`` (or a later one, or finished); return its record.

@@ -1,11 +1,9 @@
 """Child processes that never outlive the kernel that started them.
 
-Each child runs in its own process group and, on Linux, gets SIGKILL when the kernel dies: a tiny
-guard (``python -S -c``) sets the parent-death signal, checks that the kernel still lives, then
-execs the real program. No ``preexec_fn``, which is unsafe in a kernel that runs threads. Every
-start is written to the kernel's run folder; the next lab on this machine kills what a dead
-kernel left behind (``reap``). Process facts come from psutil.
-"""
+Each runs in its own process group and, on Linux, gets SIGKILL when the kernel dies: a tiny guard
+(``python -S -c``) sets the parent-death signal, checks the kernel still lives, then execs the real
+program (no ``preexec_fn``: unsafe in a kernel with threads). Every start is recorded in the run
+folder; the next lab on this machine kills what a dead kernel left behind (``reap``)."""
 import os
 import re
 import shutil

@@ -1,12 +1,9 @@
-"""Let an idle worker finish its warm shutdown at once, with every shutdown signal still sent.
+"""Let an idle worker end its warm shutdown at once, every shutdown signal still sent.
 
-A prefork worker's warm shutdown stops consuming, then joins its pool. The join alone takes about
-a second even when no task runs: billiard's supervisor thread sleeps 0.8 s and Celery's timer
-thread 0.5 s before they notice. When no task is active or reserved there is nothing to wait for,
-so this step tells each pool child to exit (the child sends ``worker_process_shutdown`` on its
-way out, as in a normal stop), waits for the children, sends ``worker_shutdown`` and exits. A busy
-worker shuts down the usual way. Only the lab's workers add this step.
-"""
+Joining a prefork pool takes about a second even when no task runs (billiard's supervisor sleeps
+0.8 s, Celery's timer thread 0.5 s). With no task active or reserved, this step tells each pool
+child to exit (the child sends ``worker_process_shutdown``), waits for them, sends
+``worker_shutdown`` and exits. A busy worker shuts down the usual way."""
 import os
 import sys
 

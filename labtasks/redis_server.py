@@ -5,8 +5,9 @@ disk, stopped with the kernel. The machine's own Redis, if any, is never touched
 """
 import importlib.util
 import shutil
-import socket
 from pathlib import Path
+
+import redis
 
 from . import settings
 from .errors import LabError
@@ -55,12 +56,7 @@ class RedisServer(LoggedChild):
         return self
 
     def ping(self) -> bool:
-        """A raw PING over the socket (no client library needed)."""
         try:
-            with socket.socket(socket.AF_UNIX) as s:
-                s.settimeout(0.5)
-                s.connect(str(self.socket))
-                s.sendall(b"PING\r\n")
-                return s.recv(16).startswith(b"+PONG")
-        except OSError:
+            return redis.Redis(unix_socket_path=str(self.socket), socket_timeout=0.5).ping()
+        except redis.RedisError:
             return False

@@ -1,9 +1,6 @@
-"""Where the broker and the result backend are, decided when first asked. Nothing is created here.
-
-``CELERY_BROKER_URL`` / ``CELERY_RESULT_BACKEND`` win when set: compose, the RabbitMQ leg of CI,
-and every worker the lab starts (it passes them on). Otherwise the kernel runs a Redis of its own
-on a unix socket in its run folder (``lab.up()`` starts it).
-"""
+"""Where the broker and the result backend are, decided when asked; nothing is created here.
+``CELERY_BROKER_URL`` / ``CELERY_RESULT_BACKEND`` win when set (compose, CI's RabbitMQ leg, every
+worker the lab starts); otherwise the kernel runs its own Redis on a socket in its run folder."""
 import os
 import tempfile
 from pathlib import Path

@@ -41,7 +41,7 @@ class Summary(Table, list):
 
 
 def _lanes(records: list) -> list[tuple]:
-    """Give each bar a row inside its worker's lane so that overlapping bars do not hide."""
+    """A row inside its worker's lane for each bar, so that overlapping bars do not hide."""
     ends: list[float] = []
     placed = []
     for r in sorted(records, key=lambda r: r.started):
@@ -55,7 +55,6 @@ def _lanes(records: list) -> list[tuple]:
 
 
 def timeline(records: list, title: str | None = None):
-    """Draw ``records`` (those that started) as bars; return the matplotlib figure."""
     import matplotlib.pyplot as plt
 
     started = [r for r in records if r.started and r.worker]

@@ -1,15 +1,8 @@
-"""The live task board: buttons that send tasks, and a table of their states fed by the monitor.
-
-    b = TaskBoard({"덧셈": add.s(2, 3), "긴급 업무": urgent_call.s()})
-    b                        # buttons + the table, redrawn as events arrive (at most 5 times/s)
-    b.click("덧셈", n=3)      # what clicks do, from code
-    b.wait()                 # until every task on the board finished
-    print(b.summary())       # stable text for a notebook's committed output
-
-``everything=True`` lists every task the monitor hears of after the board was made (sent from
-other cells, a terminal, Flower's API); ``everything=False`` only the tasks its buttons sent, and
-then the summary counts per button. Drawing happens in the monitor's thread or a timer; nothing
-is printed from there, a widget update is a message the kernel sends for it.
+"""The live task board (``lab.board()``): buttons that send tasks, and a table of their states
+redrawn from the monitor's events, at most five times a second. ``everything=True`` lists every
+task the monitor hears of after the board was made (other cells, a terminal, Flower's API);
+``everything=False`` only those its buttons sent, and its summary counts per button. Nothing is
+printed from the monitor's thread: a widget update is a message the kernel sends for it.
 """
 import dataclasses
 import threading
@@ -95,8 +88,7 @@ class TaskBoard:
 
     def close(self) -> None:
         self.monitor.remove_listener(self._on_event)
-        if self._timer is not None:
-            self._timer.cancel()
+        self._timer and self._timer.cancel()
         self.widget.close()
 
     # reading ---------------------------------------------------------------------------------
@@ -200,19 +192,3 @@ def _flow(state: str) -> str:
         f"<span style='color:{'#555' if i < reached else '#ccc'}'>{step}</span>"
         for i, step in enumerate(steps))
 
-
-class SideBySide:
-    """The board and Flower's task list next to each other: same tasks, two views."""
-
-    def __init__(self, board: TaskBoard, fl, page: str = "tasks", height: int = 420):
-        self.board, self.flower = board, fl
-        frame = (f"<iframe src='{escape(fl.url + page)}' width='100%' height='{height}' "
-                 "style='border:1px solid #ccc'></iframe>")
-        self.widget = W.HBox([W.Box([board.widget], layout=W.Layout(width="45%")),
-                              W.Box([W.HTML(frame, layout=W.Layout(width="100%"))],
-                                    layout=W.Layout(width="55%"))])
-
-    def __repr__(self):
-        return f"<{self.board.title} | Flower {self.flower.url}>"
-
-    _repr_mimebundle_ = TaskBoard._repr_mimebundle_

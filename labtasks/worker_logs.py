@@ -1,9 +1,5 @@
-"""Worker logs that a notebook can read although another container runs the worker.
-
-In docker compose every worker service writes, besides its usual output, to
-``$LABTASKS_WORKER_LOG_DIR/<name>.log`` on a volume that the lab service mounts too. So ``w.logs()``
-shows the same lines for a compose worker as for a worker the kernel started.
-"""
+"""Worker logs a notebook can read although another container runs the worker: with
+``LABTASKS_WORKER_LOG_DIR`` set (compose), a worker also writes ``<name>.log`` there."""
 import logging
 import os
 from collections import deque

@@ -1,8 +1,5 @@
-"""Celery workers: the ones the kernel starts, and the ones somebody else runs (docker compose).
-
-A started worker's output goes to a log file in the kernel's run folder, never to the kernel's
-own file descriptors (ipykernel captures those, so the output would land in whatever cell runs).
-"""
+"""Celery workers: the ones the kernel starts (their output goes to a log file in the run folder,
+never to the kernel's streams), and the ones somebody else runs (docker compose)."""
 import socket
 import sys
 from dataclasses import dataclass, replace

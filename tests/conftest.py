@@ -11,6 +11,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,20 +38,19 @@ def last_json(proc: subprocess.CompletedProcess):
 
 
 def alive(pid: int) -> bool:
-    from labtasks.children import alive as _alive
+    from labtasks.procs import alive as _alive
     return _alive(pid)
 
 
 def group_members(pgid: int) -> list[int]:
     """Pids of live processes in process group ``pgid`` (a worker and its pool children)."""
     members = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
+    for proc in psutil.process_iter():
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            if os.getpgid(proc.pid) == pgid and proc.status() != psutil.STATUS_ZOMBIE:
+                members.append(proc.pid)
+        except (psutil.Error, ProcessLookupError):
             continue
-        if int(fields[2]) == pgid and fields[0] not in ("Z", "X"):
-            members.append(int(stat.parent.name))
     return members
 
 

@@ -1,46 +1,70 @@
-"""The live task board: buttons clicked for real, and tasks sent from elsewhere (another cell,
-Flower's REST API) appear too, with their worker and runtime."""
-import json
-import subprocess
-import sys
-import textwrap
+"""The live task board, in both modes: buttons clicked for real fire real tasks that the monitor
+follows to SUCCESS; with ``everything`` it also lists tasks sent from elsewhere (a cell, Flower's
+REST API), with their worker and runtime."""
+import dataclasses
 
-from labserver import ROOT, clean_env
+import pytest
+
+from labtasks import lab
+from labtasks.chapters.routing import routing_panel
+from labtasks.errors import LabError
+from labtasks.tasks import add, mult
 
 
-def test_board_lists_every_task_the_monitor_sees_with_worker_and_runtime():
-    code = textwrap.dedent("""
-        import json
-        from labtasks import lab, board
-        from labtasks.tasks import add, mult
-        lab.up()
-        w = lab.worker("bd1")
-        before = add.delay(0, 0); before.get(timeout=10)   # sent before the board: not listed
-        b = board.TaskBoard({"덧셈": add.s(2, 3)})
-        b.click("덧셈", n=2)
-        mult.delay(3, 4)                                    # from a cell
-        f = lab.flower()
-        f.api("task/async-apply/labtasks.tasks.basics.add", method="POST", json={"args": [1, 1]})
-        b.wait(count=4)
-        recs = b.records()
-        import dataclasses   # a record whose early events the monitor missed: named from the backend
-        unnamed = dataclasses.replace(recs[0], name=None)
-        recovered = b._named(unnamed).name
-        out = dict(summary=b.summary(), workers=sorted({r.worker.split("@")[0] for r in recs}),
-                   runtimes=all(r.runtime is not None for r in recs), ids=[r.id for r in recs],
-                   before=before.id, html=b.table.value, status=b.status.value,
-                   recovered=recovered, first=recs[0].name)
-        b.close()
-        lab.down()
-        print(json.dumps(out))
-    """)
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120, cwd=ROOT, env=clean_env())
-    assert proc.returncode == 0, proc.stderr
-    out = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert out["summary"] == "add: SUCCESS 3\nmult: SUCCESS 1"
-    assert out["workers"] == ["bd1"] and out["runtimes"]
-    assert out["before"] not in out["ids"]
-    assert out["html"].count("<tr>") == 5 and " ms</td>" in out["html"]
-    assert "태스크 4개" in out["status"]
-    assert out["recovered"] == out["first"] == "labtasks.tasks.basics.add"
+@pytest.fixture(scope="module")
+def workers():
+    lab.up()
+    lab.worker("wid_low", queues=["low_priority"], concurrency=1)
+    lab.worker("wid_high", queues=["high_priority"], concurrency=1)
+    lab.worker("bd1", queues=["celery"], concurrency=2)
+    yield
+    lab.down()
+
+
+def test_a_click_fires_a_task_that_reaches_success_on_the_panel(workers):
+    panel = routing_panel()
+    assert "아직 태스크가 없습니다" in panel.table.value
+    panel.buttons["긴급 업무 보내기"].click()
+    (label, result), = panel.sent
+    assert label == "긴급 업무 보내기"
+    record = panel.monitor.wait_for(result, "SUCCESS", timeout=15)
+    assert record.worker.startswith("wid_high@")
+    panel.wait(timeout=15)
+    assert panel.summary() == "일반 업무 보내기: 보냄 0\n긴급 업무 보내기: 보냄 1 (SUCCESS 1)"
+    assert "<b style='color:#43a047'>SUCCESS</b>" in panel.table.value
+    assert "끝난 태스크 <b>1</b> / 1" in panel.status.value
+    panel.close()
+
+
+def test_the_panel_counts_per_button_and_each_queue_has_its_worker(workers):
+    panel = routing_panel()
+    sent = panel.click("일반 업무 보내기", n=2) + panel.click("긴급 업무 보내기")
+    panel.wait(timeout=20)
+    assert panel.summary() == "일반 업무 보내기: 보냄 2 (SUCCESS 2)\n긴급 업무 보내기: 보냄 1 (SUCCESS 1)"
+    assert {panel.monitor.task(r.id).worker.split("@")[0] for r in sent} == {"wid_low", "wid_high"}
+    bundle = panel._repr_mimebundle_()
+    assert bundle["text/plain"] == "<라우팅 실습 패널: 버튼 일반 업무 보내기, 긴급 업무 보내기>"
+    with pytest.raises(LabError, match="버튼이 없습니다"):
+        panel.fire("없는 버튼")
+    panel.close()
+
+
+def test_the_board_lists_every_task_the_monitor_sees(workers):
+    before = add.delay(0, 0)
+    lab.monitor().wait_for(before)  # sent before the board: not listed
+    board = lab.board({"덧셈": add.s(2, 3)})
+    board.click("덧셈", n=2)
+    mult.delay(3, 4)  # from a cell
+    lab.flower().api("task/async-apply/labtasks.tasks.basics.add", method="POST",
+                     json={"args": [1, 1]})
+    board.wait(count=4)
+    records = board.records()
+    assert board.summary() == "add: SUCCESS 3\nmult: SUCCESS 1"
+    assert {r.worker.split("@")[0] for r in records} == {"bd1"}
+    assert all(r.runtime is not None for r in records) and before.id not in [r.id for r in records]
+    assert board.table.value.count("<tr>") == 5 and " ms</td>" in board.table.value
+    assert "태스크 4개" in board.status.value
+    # a record whose early events the monitor missed gets its name from the result backend
+    unnamed = dataclasses.replace(records[0], name=None)
+    assert board._named(unnamed).name == records[0].name == "labtasks.tasks.basics.add"
+    board.close()

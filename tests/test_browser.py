@@ -242,7 +242,7 @@ def test_flower_through_jupyter_server_proxy_lists_the_worker_and_is_styled(lab_
     # next to Flower and the clicks (a background tab would not paint, hence no second tab)
     open_notebook(driver, lab_server, "notebooks/07_Flower_모니터링.ipynb")
     run_all_above(driver, next(c for c in cells(driver) if source(c).startswith("보드_id")))
-    side = next(c for c in cells(driver) if source(c).startswith("from labtasks import board"))
+    side = next(c for c in cells(driver) if source(c).startswith("from labtasks.chapters.flower import SideBySide"))
     frame = wait(lambda: side.find_elements(By.CSS_SELECTOR, f"iframe[src='{address}tasks']"), 30,
                  "보드 옆에 Flower IFrame이 없습니다", driver, "side-iframe")[0]
     board_text = wait(lambda: "SUCCESS" in side.text and side.text, 30,

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import requests
 
+from conftest import wait_gone
 from labserver import ROOT, clean_env, jupyter
 
 SETUP = """
-import json, os, requests
+import json, os, psutil, requests
 from labtasks import lab
 from labtasks.tasks import add
 lab.up()
@@ -33,23 +34,14 @@ def run(code: str, env: dict | None = None, timeout: float = 90) -> dict:
 
 
 def gone(pid: int, within: float = 10.0) -> bool:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        try:
-            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-            if state in ("Z", "X"):
-                return True
-        except FileNotFoundError:
-            return True
-        time.sleep(0.05)
-    return False
+    return wait_gone([pid], within) == []
 
 
 def test_flower_is_idempotent_protected_and_its_api_sends_tasks():
     out = run("""
         f = lab.flower()
         same = lab.flower() is f
-        cmdline = open(f"/proc/{f.pid}/cmdline", "rb").read().decode().replace("\\0", " ")
+        cmdline = " ".join(psutil.Process(f.pid).cmdline())
         anonymous = requests.get(f.local_url + "api/workers", timeout=5)
         wrong = requests.get(f.local_url + "api/workers", auth=("lab", "wrong"), timeout=5)
         worker = f.wait_for_worker(w.nodename)

@@ -7,14 +7,14 @@ import time
 
 import pytest
 
-from labtasks import app, lab, monitor
+from labtasks import app, lab, monitor, settings
 from labtasks.tasks import add
 
 
 @pytest.fixture(scope="module")
 def mon():
     lab.up()
-    m = monitor.start()
+    m = lab.monitor()
     lab.worker("mon1", queues=["celery"], concurrency=1)
     yield m
     lab.down()
@@ -66,14 +66,14 @@ def test_switches_events_on_for_a_worker_started_without_them(mon, tmp_path):
     """A worker without -E sends no task events until the monitor's next enable_events."""
     import socket
 
-    from labtasks import children, settings
+    from labtasks import procs, settings
     from labtasks.workers import ping
 
     (tmp_path / "quietapp.py").write_text(QUIET_APP)
     mon.enable_every = 3600.0  # no enable_events broadcast from now on, until the test asks
     mon._next_enable = time.monotonic() + 3600.0
     node = f"quiet@{socket.gethostname()}"
-    proc = children.spawn(
+    proc = procs.spawn(
         [sys.executable, "-m", "celery", "-A", "quietapp", "worker", "-P", "solo", "-Q", "quiet",
          "-n", "quiet@%h", "--without-mingle", "--without-gossip", "-l", "INFO"],
         log=tmp_path / "quiet.log", kind="worker", name="quiet",
@@ -94,7 +94,7 @@ def test_switches_events_on_for_a_worker_started_without_them(mon, tmp_path):
         assert record.started is not None and record.worker == node
     finally:
         mon.enable_every, mon._next_enable = monitor.ENABLE_EVENTS_EVERY, 0.0
-        children.stop(proc)
+        procs.stop(proc)
 
 
 def test_wait_for_times_out_with_a_korean_message(mon):
@@ -103,35 +103,33 @@ def test_wait_for_times_out_with_a_korean_message(mon):
 
 
 def test_start_is_idempotent_and_stop_is_quick(mon):
-    assert monitor.start() is mon
-    began = time.monotonic()
-    assert monitor.stop() is True
-    assert time.monotonic() - began < 5  # bounded, not a timing claim: POLL is 0.25 s
+    assert lab.monitor() is mon
+    assert mon.stop(timeout=5) is True  # bounded: POLL is 0.25 s
     assert not mon.running()
-    again = monitor.start()  # a new monitor picks up where the lab is
-    assert again is not mon and again.ready
+    again = lab.monitor()  # started again, listening where the lab is
+    assert again is mon and again.ready
     res = add.delay(1, 1)
     assert again.wait_for(res, timeout=15).state == "SUCCESS"
 
 
 def test_lab_down_stops_the_monitor():
     lab.up()
-    m = monitor.start()
+    m = lab.monitor()
     assert m.running()
     lab.down()
-    assert not m.running() and monitor.get() is None
+    assert not m.running() and lab.monitor_ is None
 
 
-@pytest.mark.skipif(lab.settings.EXTERNAL_BROKER, reason="restarts the embedded Redis")
+@pytest.mark.skipif(bool(settings.broker_from_env()), reason="restarts the embedded Redis")
 def test_reconnects_after_the_broker_restarts():
     lab.up()
     try:
-        m = monitor.start()
+        m = lab.monitor()
         first = m.connects
-        lab._redis.stop()  # the broker goes away under the running monitor
+        lab.redis.stop()  # the broker goes away under the running monitor
         time.sleep(1.0)
         assert m.running() and not m.ready
-        lab._redis.start()
+        lab.redis.start()
         deadline = time.monotonic() + 20
         while not (m.ready and m.connects > first) and time.monotonic() < deadline:
             time.sleep(0.1)

@@ -17,10 +17,10 @@ print(json.dumps([p["pid"] for p in lab.processes()]))
 
 
 def _everything_started(kernel: Kernel) -> list[int]:
-    """The kernel's Redis, its worker launcher, its worker and the worker's pool children."""
+    """The kernel's Redis, its worker and the worker's pool children."""
     leaders = json.loads(kernel.run(START).strip().splitlines()[-1])
     pids = [member for leader in leaders for member in group_members(leader)]
-    assert len(pids) == 5, pids  # redis + launcher + worker + two prefork children
+    assert len(pids) == 4, pids  # redis + worker + two prefork children
     return pids
 
 
@@ -47,19 +47,20 @@ def test_lab_down_stops_everything(kernel):
 
 
 def test_the_reaper_kills_what_a_dead_kernel_left_and_spares_a_reused_pid():
-    from labtasks import children, settings
+    from labtasks import procs, settings
     dead = subprocess.Popen(["true"])
     dead.wait()  # a pid that no longer runs: the "dead kernel"
     folder = settings.runtime_root() / f"{dead.pid}-1"  # pid-starttime of a process that is gone
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    settings.make_run_dir()
     leftover = subprocess.Popen(["sleep", "60"], start_new_session=True)
     stranger = subprocess.Popen(["sleep", "60"], start_new_session=True)
     time.sleep(0.05)
     (folder / "children.txt").write_text(
-        f"{leftover.pid} {children.start_time(leftover.pid)} worker left\n"
-        f"{stranger.pid} 1 worker reused-pid\n")  # same pid, other start time: not ours
+        f"{settings.incarnation(leftover.pid)} worker left\n"
+        f"{stranger.pid}-1 worker reused-pid\n")  # same pid, other start time: not ours
     try:
-        killed = children.reap()
+        killed = procs.reap()
         assert any(f"pid {leftover.pid}" in line for line in killed)
         assert leftover.wait(5) == -signal.SIGKILL
         assert stranger.poll() is None and not folder.exists()

@@ -11,7 +11,7 @@ from conftest import group_members, last_json, run_python, wait_gone
 SCRIPT = """
 import json
 from labtasks import lab
-from labtasks.tasks import failures
+from labtasks.chapters import failures
 lab.up()
 try:
     run = failures.crash_run(failures.record_once, n=100, seconds=0.1, kill_after=20,

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from labtasks.procinfo import alive
+from labtasks.procs import alive
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ROOT / "docker-compose.yml"

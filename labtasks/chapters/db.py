@@ -11,10 +11,10 @@ from celery import group
 from .. import settings
 from ..display import Table
 from ..handle import lab
-from ..tasks.db import (ENV, SCHEMA, WATCHED, close_after_task, close_lazy_in_child,  # noqa: F401
-                        close_lazy_in_main, close_process_connection, db_call,
-                        db_call_per_task, db_call_threadsafe, db_inherited, db_query,
-                        open_process_connection)
+from ..tasks.db import (ENV, SCHEMA, WATCHED, DatabaseTask, ThreadLocalDatabaseTask,  # noqa: F401
+                        close_after_task, close_lazy_in_child, close_lazy_in_main,
+                        close_process_connection, db_call, db_call_per_task, db_call_threadsafe,
+                        db_inherited, db_query, open_process_connection)
 
 
 def setup(path: str | None = None) -> str:

@@ -187,7 +187,7 @@ print(sorted(Counter((t["name"], t["state"]) for t in 태스크들.values()).ite
 # 버튼을 눌러 보고, 두 화면이 같은 태스크를 보여 주는지 비교해 보세요.
 
 # %%
-from labtasks.widgets import SideBySide
+from labtasks.chapters.flower import SideBySide
 
 보드 = lab.board({"덧셈 보내기": add.s(2, 3), "곱셈 보내기": mult.s(6, 7)})
 SideBySide(보드, fl)
@@ -227,11 +227,9 @@ print("\n".join(f"{name}: {state} {n}" for (name, state), n in sorted(플라워_
 # 기본 모드의 Flower는 기억을 메모리에만 둡니다. 다시 띄우면 지난 태스크를 모릅니다. 먼저 확인해 봅시다.
 
 # %%
-from labtasks import flower
-
 기억할_태스크 = fl.api("task/async-apply/labtasks.tasks.basics.add", method="POST", json={"args": [2, 2]})["task-id"]
 fl.wait_for_task(기억할_태스크)
-flower.stop()
+fl.stop()
 fl = lab.flower()
 print("다시 띄운 Flower가 기억하나:", 기억할_태스크 in fl.api("tasks"))
 
@@ -243,7 +241,7 @@ print("다시 띄운 Flower가 기억하나:", 기억할_태스크 in fl.api("ta
 fl = lab.flower(persistent=True)
 기억할_태스크 = fl.api("task/async-apply/labtasks.tasks.basics.add", method="POST", json={"args": [3, 3]})["task-id"]
 fl.wait_for_task(기억할_태스크)
-flower.stop()
+fl.stop()
 fl = lab.flower(persistent=True)
 print("다시 띄운 Flower가 기억하나:", 기억할_태스크 in fl.api("tasks"))
 print("그 태스크의 상태:", fl.api(f"task/info/{기억할_태스크}")["state"])
