@@ -113,8 +113,7 @@ def write_config():
 
 
 def main():
-    shutil.rmtree(SRC, ignore_errors=True)
-    shutil.rmtree(HTML, ignore_errors=True)
+    shutil.rmtree(BOOK / "_build", ignore_errors=True)  # no incremental build: -W must see every warning
     SRC.mkdir(parents=True)
     shutil.copy(BOOK / "intro.md", SRC)
     shutil.copytree(BOOK / "_static", SRC / "_static")
