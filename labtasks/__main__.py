@@ -3,7 +3,6 @@ import argparse
 import os
 import signal
 import sys
-import time
 
 import psutil
 
@@ -28,8 +27,7 @@ def cmd_up(args) -> int:
           flush=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        while True:
-            time.sleep(3600)
+        signal.pause()
     except KeyboardInterrupt:
         pass
     finally:

@@ -25,10 +25,8 @@ def _width(s: str) -> int:
 
 
 class Table:
-    """Anything shown as a table: subclasses give ``headers``, ``rows()`` and ``caption``.
-
-    ``text_headers`` replaces the header line of the text form (the HTML form has a caption);
-    ``empty`` is what shows when there is no row."""
+    """Shown as a table: subclasses give ``headers``, ``rows()``, ``caption``; ``text_headers``
+    replaces the text form's header line, ``empty`` shows when there is no row."""
 
     headers: list[str] = []
     text_headers: list[str] | None = None

@@ -135,8 +135,7 @@ class Flower(display.Table, LoggedChild):
         return reply.json()
 
     def wait_for_worker(self, nodename: str, timeout: float = 15.0) -> dict:
-        """Wait until Flower has the worker ``nodename``'s queues, tasks and stats; return its
-        entry of ``/api/workers``."""
+        """Wait until Flower has the worker's queues, tasks and stats; its ``/api/workers`` entry."""
         def known():
             found = self.api("workers", params={"refresh": "1", "workername": nodename})
             # each inspect reply comes separately; a slow one is simply missing this time

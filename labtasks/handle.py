@@ -35,8 +35,8 @@ class Lab:
 
     # the broker and the backend ---------------------------------------------------------------
     def up(self) -> "Status":
-        """Make the broker and the result backend ready (the kernel's own Redis unless the
-        environment names a broker)."""
+        """Broker and result backend ready: the kernel's own Redis unless the environment
+        names a broker."""
         if self._exported is None:
             procs.reap()
             if settings.broker_from_env() is None:
@@ -60,12 +60,9 @@ class Lab:
     def worker(self, name: str = "w1", queues=("celery",), pool: str = "prefork",
                concurrency: int = 2, loglevel: str = "INFO", options=(),
                prefix=()) -> Worker | ExternalWorker:
-        """Start the worker ``name`` (or reuse it when it runs with the same settings).
-
-        With ``LABTASKS_WORKERS=external`` (docker compose) a running worker of that name is used
-        instead, made to consume ``queues`` too; a name nobody runs is started here as usual.
-        ``prefix`` puts a command in front of the worker (``("taskset", "-c", "0")``).
-        """
+        """Start the worker ``name``, or reuse it when it runs with the same settings. With
+        ``LABTASKS_WORKERS=external`` (compose) a running worker of that name is used, made to
+        consume ``queues`` too. ``prefix`` goes in front of the command (``taskset -c 0``)."""
         queues = [queues] if isinstance(queues, str) else queues
         spec = WorkerSpec(name, tuple(queues), pool, int(concurrency), loglevel, tuple(options))
         self._ensure_up()
@@ -161,9 +158,9 @@ class Lab:
 
     def processes(self) -> list[dict]:
         """The processes this kernel started and still runs: kind, name and pid."""
-        found = [("redis-server", "내장 Redis", self.redis)] + [
-            ("celery worker", w.name, w) for w in self.workers_.values()
-            if isinstance(w, Worker)] + [("flower", "Flower", self.flower_)]
+        found = [("redis-server", "내장 Redis", self.redis), ("flower", "Flower", self.flower_)]
+        found[1:1] = [("celery worker", w.name, w) for w in self.workers_.values()
+                      if isinstance(w, Worker)]
         return [{"kind": kind, "name": name, "pid": p.pid} for kind, name, p in found
                 if p is not None and p.alive()]
 

