@@ -2,7 +2,8 @@
 # CI leg: replay the Binder recipe the way repo2docker would (there is no docker engine here):
 # a fresh virtualenv with the Jupyter packages of repo2docker's Python 3.11 base environment
 # (.ci/repo2docker-base-py311.txt), `pip install -r binder/requirements.txt` on top, `pip check`,
-# `binder/postBuild`, then the nbval suite started through `binder/start` (Binder's entrypoint).
+# `binder/postBuild`, then the test tools and the nbval suite started through `binder/start`
+# (Binder's entrypoint).
 #
 #   .ci/binder_leg.sh [pytest args…]      # default: notebooks/
 # Env: BINDER_LEG_TIMEOUT (seconds for the pytest run, default 1800).
@@ -49,6 +50,9 @@ pip check
 
 echo "== binder/postBuild"
 timeout 300 binder/postBuild
+
+echo "== the test tools (not part of the image)"
+timeout 300 pip install -q -r tests/requirements.txt
 
 echo "== nbval suite through binder/start"
 args=("$@")
