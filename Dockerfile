@@ -1,5 +1,5 @@
 # The one image that the lab, worker and flower services of docker-compose.yml run.
-FROM python:3.11-slim
+FROM python:3.11-slim-bookworm
 
 ENV PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
@@ -9,9 +9,10 @@ ENV PYTHONUNBUFFERED=1 \
 RUN useradd --create-home --uid 1000 lab
 WORKDIR /home/lab/celerylab
 
-# dependencies first, so that editing a notebook does not reinstall them
-COPY requirements.txt .
-RUN pip install -r requirements.txt
+# the runtime pins only (no test tools), copied alone first so that editing a notebook or the
+# package does not reinstall them
+COPY binder/requirements.txt binder/requirements.txt
+RUN pip install -r binder/requirements.txt
 
 COPY --chown=lab:lab . .
 RUN pip install --no-deps -e . \

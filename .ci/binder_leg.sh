@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # CI leg: replay the Binder recipe the way repo2docker would (there is no docker engine here):
-# a fresh virtualenv, `pip install -r binder/requirements.txt`, `binder/postBuild`, then the nbval
-# suite started through `binder/start` (which is what Binder's entrypoint runs).
+# a fresh virtualenv with the Jupyter packages of repo2docker's Python 3.11 base environment
+# (.ci/repo2docker-base-py311.txt), `pip install -r binder/requirements.txt` on top, `pip check`,
+# `binder/postBuild`, then the test tools and the nbval suite started through `binder/start`
+# (Binder's entrypoint).
 #
 #   .ci/binder_leg.sh [pytest args…]      # default: notebooks/
 # Env: BINDER_LEG_TIMEOUT (seconds for the pytest run, default 1800).
@@ -37,11 +39,20 @@ export PATH="$work/venv/bin:$PATH"
 hash -r
 
 cd "$root"
+echo "== repo2docker's base environment (Jupyter packages)"
+timeout 900 pip install -q -r .ci/repo2docker-base-py311.txt
+
 echo "== pip install -r binder/requirements.txt"
 timeout 900 pip install -q -r binder/requirements.txt
 
+echo "== pip check"
+pip check
+
 echo "== binder/postBuild"
 timeout 300 binder/postBuild
+
+echo "== the test tools (not part of the image)"
+timeout 300 pip install -q -r tests/requirements.txt
 
 echo "== nbval suite through binder/start"
 args=("$@")

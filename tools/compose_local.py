@@ -1,17 +1,18 @@
 """Run docker-compose.yml's worker and flower services as local processes (there is no docker here).
 
-    python tools/compose_local.py check                 # schema + the course's own rules
+    python tools/compose_local.py check                 # against the Compose Specification
     python tools/compose_local.py up   --broker URL --backend URL --state DIR
     python tools/compose_local.py down --state DIR
 
-``up`` reads each service's ``command`` and ``environment`` exactly as compose would (YAML merge
-keys, ``${VAR:-default}`` / ``${VAR:?error}`` interpolation), then maps the stack's hostnames to
-this machine: ``rabbitmq`` and ``redis`` become the given broker and backend URLs, Flower's
-published port becomes a free 127.0.0.1 port and its volume a folder under DIR. Every process gets
-its own session; their PIDs go to DIR/pids, which ``down`` reads to stop them (and only them).
+``up`` reads each service's ``command``, ``environment`` and ``healthcheck`` exactly as compose
+would (YAML merge keys, ``${VAR:-default}`` / ``${VAR:?error}`` interpolation, ``$$``), then maps
+the stack's hostnames to this machine: ``rabbitmq`` and ``redis`` become the given broker and
+backend URLs, ``$HOSTNAME`` the service's ``hostname``, Flower's published port a free 127.0.0.1
+port and its volume a folder under DIR. When every service is ready it runs each healthcheck once.
+Every process gets its own session; their PIDs go to DIR/pids, which ``down`` reads to stop them
+(and only them). The Compose schema is the one check-jsonschema vendors (a test requirement).
 """
 import argparse
-import json
 import os
 import re
 import secrets
@@ -28,7 +29,6 @@ from labtasks.procs import alive
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ROOT / "docker-compose.yml"
-SCHEMA = ROOT.parent / "shared" / "schemas" / "compose-spec.json"
 RUN_SERVICES = ("worker-default", "worker-high", "worker-low", "worker-io", "flower")
 
 _VAR = re.compile(r"\$(?:\$|\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\})")
@@ -38,11 +38,12 @@ def load(path: Path = COMPOSE) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def validate(doc: dict, schema_path: Path = SCHEMA) -> None:
+def validate(doc: dict) -> None:
     """Raise jsonschema.ValidationError if ``doc`` breaks the Compose Specification."""
     import jsonschema
-    schema = json.loads(schema_path.read_text(encoding="utf-8"))
-    jsonschema.validate(doc, schema, cls=jsonschema.Draft7Validator)
+    from check_jsonschema.builtin_schemas import get_builtin_schema
+    schema = get_builtin_schema("vendor.compose-spec")
+    jsonschema.validate(doc, schema, cls=jsonschema.validators.validator_for(schema))
 
 
 def interpolate(value, env: dict):
@@ -83,43 +84,70 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _argv(command: list[str], env: dict[str, str]) -> list[str]:
+    """A compose ``command`` or healthcheck ``test`` as this machine runs it."""
+    command = interpolate(command, env)
+    if command[0] == "CMD-SHELL":
+        return ["sh", "-c", command[1]]
+    if command[0] == "CMD":
+        command = command[1:]
+    if command[0] == "python":
+        return [sys.executable, *command[1:]]
+    if command[0] == "celery":
+        return [sys.executable, "-m", "celery", *command[1:]]
+    return command
+
+
 def localize(name: str, service: dict, env: dict[str, str], broker: str, backend: str,
-             state: Path) -> tuple[list[str], dict[str, str]]:
-    """Map the stack's hostnames, ports and volumes to this machine."""
-    command = service["command"]
+             state: Path, outer: dict | None = None) -> tuple[list[str], dict[str, str]]:
+    """Map the stack's hostnames, ports and volumes to this machine.
+
+    ``outer`` is the environment compose interpolates with (.env); ``env`` the service's own."""
     assert "@rabbitmq:" in env["CELERY_BROKER_URL"], env["CELERY_BROKER_URL"]
     assert env["CELERY_RESULT_BACKEND"].startswith("redis://redis"), env["CELERY_RESULT_BACKEND"]
     env = dict(env, CELERY_BROKER_URL=broker, CELERY_RESULT_BACKEND=backend)
-    # the container's hostname (what `%h` in a node name means there); never this machine's
+    # the container's hostname (what `%h` and $HOSTNAME mean there); never this machine's
     host = service.get("hostname", name)
-    command = [a.replace("%h", host) for a in command]
+    env["HOSTNAME"] = host
+    # `celery` inside a shell command: this interpreter's, as the image's is on its PATH
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
+    command = [a.replace("%h", host) for a in _argv(service["command"], outer or {})]
     if "LABTASKS_WORKER_LOG_DIR" in env:  # the shared log volume
         env["LABTASKS_WORKER_LOG_DIR"] = str(state / "worker-logs")
-    if command[0] == "python":
-        command[0] = sys.executable
-    elif command[0] == "celery":
-        command[:1] = [sys.executable, "-m", "celery"]
     if name == "flower":
         port = _free_port()
-        command = [("--address=127.0.0.1" if a.startswith("--address=") else
-                    f"--port={port}" if a.startswith("--port=") else a) for a in command]
+        command = [a.replace("--address=0.0.0.0", "--address=127.0.0.1")
+                   .replace("--port=5555", f"--port={port}") for a in command]
         if "FLOWER_DB" in env:
             env["FLOWER_DB"] = str(state / "flower.db")
         env["LOCAL_PORT"] = str(port)
     return command, env
 
 
+def healthcheck(service: dict, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess:
+    """Run the service's healthcheck once, here, with the environment ``localize`` gave it."""
+    test = _argv(service["healthcheck"]["test"], {})
+    if "LOCAL_PORT" in env:  # Flower's port inside the container -> the one it got here
+        test = [a.replace(":5555/", f":{env['LOCAL_PORT']}/") for a in test]
+    child_env = {k: v for k, v in os.environ.items() if not k.startswith("CELERY_")}
+    child_env.update(env)
+    return subprocess.run(test, cwd=ROOT, env=child_env, stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True, timeout=timeout)
+
+
 def up(broker: str, backend: str, state: Path, ready_timeout: float = 60.0) -> dict:
     doc = load()
     state.mkdir(parents=True, exist_ok=True)
     outer = dict(os.environ)
-    outer.setdefault("FLOWER_PASSWORD", secrets.token_urlsafe(12))
-    outer.setdefault("JUPYTER_TOKEN", secrets.token_urlsafe(12))
+    for var in ("FLOWER_PASSWORD", "JUPYTER_TOKEN", "RABBITMQ_PASSWORD"):
+        outer.setdefault(var, secrets.token_hex(12))
+    outer.setdefault("FLOWER_USER", "lab")
+    outer.setdefault("RABBITMQ_USER", "celerylab")
     started = {}
     with open(state / "pids", "a") as pids:
         for name in RUN_SERVICES:
             command, env = localize(name, doc["services"][name],
-                                    service_env(doc, name, outer), broker, backend, state)
+                                    service_env(doc, name, outer), broker, backend, state, outer)
             child_env = {k: v for k, v in os.environ.items() if not k.startswith("CELERY_")}
             child_env.update(env)
             log = open(state / f"{name}.log", "ab")
@@ -130,6 +158,16 @@ def up(broker: str, backend: str, state: Path, ready_timeout: float = 60.0) -> d
             started[name] = {"pid": proc.pid, "command": command, "env": env}
             print(f"{name}: pid {proc.pid}: {' '.join(command)}", flush=True)
     _wait_ready(started, broker, backend, outer["FLOWER_PASSWORD"], state, ready_timeout)
+    for name, info in started.items():
+        result = healthcheck(doc["services"][name], info["env"])
+        if result.returncode != 0:
+            sys.exit(f"{name}: healthcheck failed ({result.returncode}):\n{result.stdout}{result.stderr}")
+        print(f"{name}: healthcheck passed", flush=True)
+    # and a worker healthcheck really checks its own node: addressed elsewhere, it fails
+    elsewhere = dict(started["worker-default"]["env"], HOSTNAME="no-such-host")
+    if healthcheck(doc["services"]["worker-default"], elsewhere).returncode == 0:
+        sys.exit("worker-default: its healthcheck passed for a node that does not exist")
+    print("worker-default: healthcheck fails for another node name, as it should", flush=True)
     return started
 
 
