@@ -46,7 +46,9 @@ def test_the_kernel_uses_pauses_and_gives_back_a_service_worker(service):
         w = lab.worker("ext1", queues=["extq"], pool="prefork", concurrency=1)
         info = {"kind": type(w).__name__, "node": w.nodename, "spec": [w.spec.queues, w.spec.pool,
                 w.spec.concurrency], "result": add.apply_async((2, 3), queue="extq").get(timeout=10)}
-        info["logged"] = [l for l in w.logs(50) if "basics.add[" in l and "succeeded" in l]
+        from labtasks.waiting import wait_until  # the worker logs "succeeded" just after the result
+        info["logged"] = wait_until(lambda: [l for l in w.logs(50) if "basics.add[" in l
+                                             and "succeeded" in l], 10, "the log line")
         w.stop()
         waiting = add.apply_async((1, 1), queue="extq")
         time.sleep(1.0)
