@@ -9,8 +9,10 @@ import psutil
 
 
 def runtime_root() -> Path:
-    """The private folder that holds one run folder per kernel."""
-    return Path(tempfile.gettempdir()) / f"labtasks-{os.getuid()}"
+    """The private folder of the run folders: under /tmp when the temporary folder's path would
+    make the Redis socket's path too long for a unix socket (about 104 bytes)."""
+    base = Path(tempfile.gettempdir())
+    return (base if len(str(base)) <= 50 else Path("/tmp")) / f"labtasks-{os.getuid()}"
 
 
 def incarnation(pid: int) -> str | None:
