@@ -63,6 +63,7 @@ class Flower(display.Table, LoggedChild):
         self.persistent = persistent
         self.db = (Path(db) if db else settings.make_run_dir() / "flower.db") if persistent else None
         self.password = "fl-" + secrets.token_hex(10)  # the fl- prefix lets nbval mask it
+        self.auth = (USER, self.password)
         self.log_path = settings.make_run_dir() / "flower.log"
 
     def same(self, persistent: bool, db) -> bool:
@@ -85,10 +86,6 @@ class Flower(display.Table, LoggedChild):
     def url(self) -> str:
         """The URL for the learner's browser: the proxy path under Jupyter, else the local URL."""
         return "/" + self.prefix + "/" if self.proxy else self.local_url
-
-    @property
-    def auth(self) -> tuple[str, str]:
-        return (USER, self.password)
 
     # -- lifecycle -----------------------------------------------------------------------------
     def argv(self) -> list[str]:

@@ -28,7 +28,8 @@ class Lab:
         atexit.register(lambda: ref() and ref().down())
 
     def __enter__(self) -> "Lab":
-        return self.up() and self
+        self.up()
+        return self
 
     def __exit__(self, *exc):
         self.down()
@@ -122,16 +123,15 @@ class Lab:
             else:
                 w.stop()
         self.workers_.clear()
-        if self.redis is not None:
-            self.redis.stop()
-            forget_connections()
-        if self._exported is not None:
+        if self._exported is not None:  # what up() exported is taken back
             for key, value in self._exported.items():
                 os.environ.pop(key, None) if value is None else os.environ.update({key: value})
             self._exported = None
         if self.redis is not None:
-            procs.forget_run_dir()
+            self.redis.stop()
             self.redis = None
+            forget_connections()
+            procs.forget_run_dir()
         return Message("이 커널이 띄운 프로세스를 모두 멈췄습니다.")
 
     # looking -------------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 
 Joining a prefork pool takes about a second even when no task runs (billiard's supervisor sleeps
 0.8 s, Celery's timer thread 0.5 s). With no task active or reserved, this step tells each pool
-child to exit (the child sends ``worker_process_shutdown``), waits for them, sends
-``worker_shutdown`` and exits. A busy worker shuts down the usual way."""
+child to exit (the child sends ``worker_process_shutdown``), waits for them, sends the acks still
+queued in the event loop, sends ``worker_shutdown`` and exits. A busy worker shuts down the usual way."""
 import os
 import sys
 
@@ -25,6 +25,8 @@ class ExitWhenIdle(bootsteps.StartStopStep):
             children = [psutil.Process(p.pid) for p in pool._pool if p.pid]
             pool._stop_task_handler(pool._task_handler)  # a "no more work" sentinel per child
             psutil.wait_procs(children, timeout=5)
+        if getattr(worker, "hub", None) is not None:
+            worker.hub.close()  # runs the acks queued with call_soon: lost otherwise, then redelivered
         signals.worker_shutdown.send(sender=worker)
         for stream in (sys.stdout, sys.stderr):
             stream.flush()

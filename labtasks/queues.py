@@ -7,13 +7,14 @@ from .waiting import wait_until
 def length(name: str, wait_for: int | None = None, timeout: float = 3.0) -> int:
     """Messages waiting in queue ``name`` (0 when there is no such queue). With ``wait_for``, ask
     until that many are counted (RabbitMQ counts a message just published a moment later)."""
-    if wait_for is None:
-        return _length(name)
-    try:
-        return wait_until(lambda: _length(name) >= wait_for and _length(name), timeout,
-                          f"큐 {name}에 메시지 {wait_for}개", interval=0.05)
-    except TimeoutError:
-        return _length(name)
+    count = _length(name)
+    if wait_for is not None and count < wait_for:
+        try:
+            count = wait_until(lambda: (n := _length(name)) >= wait_for and n, timeout,
+                               f"큐 {name}에 메시지 {wait_for}개", interval=0.05)
+        except TimeoutError:
+            count = _length(name)
+    return count
 
 
 def _length(name: str) -> int:

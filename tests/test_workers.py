@@ -1,12 +1,14 @@
 """Kernel-backed workers: ready on return, idempotent by name, logs, stop, and a clear error."""
 import os
 import signal
+import subprocess
 
 import psutil
 import pytest
 
 from conftest import group_members, wait_gone
-from labtasks import lab, settings
+from labtasks import lab, queues, settings
+from labtasks.app import forget_connections
 from labtasks.errors import LabError
 from labtasks.tasks import add
 
@@ -70,3 +72,36 @@ def test_a_killed_worker_is_seen_as_dead_and_restarted_by_name():
     assert not w.alive()
     again = lab.worker("victim", queues=["victim"], concurrency=1)
     assert again.alive() and again.pid != w.pid  # the same name, started anew
+
+
+@pytest.fixture
+def rabbitmq(monkeypatch):
+    """The lab on the machine's RabbitMQ (a fresh vhost) with a Redis result backend."""
+    pytest.importorskip("amqp")
+    vhost = "labtasks-ack-test"
+    subprocess.run(["rabbitmqctl", "-q", "delete_vhost", vhost], capture_output=True)
+    made = subprocess.run(["rabbitmqctl", "-q", "add_vhost", vhost], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip("no RabbitMQ on this machine")
+    subprocess.run(["rabbitmqctl", "-q", "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"],
+                   check=True)
+    lab.down()
+    monkeypatch.setenv("CELERY_BROKER_URL", f"amqp://guest:guest@127.0.0.1:5672/{vhost}")
+    monkeypatch.setenv("CELERY_RESULT_BACKEND", "redis://127.0.0.1:6379/9")
+    forget_connections()
+    lab.up()
+    yield
+    lab.down()
+    forget_connections()
+    subprocess.run(["rabbitmqctl", "-q", "delete_vhost", vhost], capture_output=True)
+
+
+@pytest.mark.parametrize("pool", ["solo", "prefork", "threads"])
+def test_a_quick_stop_loses_no_acknowledgement(rabbitmq, pool):
+    """The idle worker's quick exit first sends the acks still queued in its event loop; a lost
+    ack would put the message back in the queue (RabbitMQ requeues on disconnect)."""
+    w = lab.worker(f"ack-{pool}", queues=["acks"], pool=pool, concurrency=2)
+    results = [add.apply_async((i, i), queue="acks") for i in range(4)]
+    assert [r.get(timeout=10) for r in results] == [0, 2, 4, 6]
+    w.stop()
+    assert queues.length("acks", wait_for=1, timeout=2) == 0

@@ -146,10 +146,9 @@ print("fork 전에 연 연결: 열림", sum(db.by_pid("open", "before-fork").val
 # 가이드는 "멀티프로세싱을 쓸 때만 적용된다"고만 말합니다. 풀 네 가지로 워커를 하나씩 띄워 태스크 네 개를 실행하고 멈추면서,
 # 어떤 시그널이 어느 프로세스에서 발생했는지 기록해 표로 만듭니다. (`gevent` 워커도 커널이 아닌 별도 프로세스입니다.)
 
-# %% tags=["nbval-ignore-output"]
+# %%
 runs = [db.run_pool(pool) for pool in ["prefork", "solo", "threads", "gevent"]]
 table = db.SignalTable(runs)
-# 태스크 수는 실행마다 조금 다를 수 있어 출력 비교에서 빼고, 표가 말하는 것을 확인합니다
 assert table.fired("worker_process_init") == {"prefork", "solo"}
 assert table.fired("worker_process_shutdown") == {"prefork"}
 assert table.fired("worker_shutdown") == {"prefork", "solo", "threads", "gevent"}
