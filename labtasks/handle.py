@@ -12,6 +12,7 @@ from .app import app, forget_connections
 from .display import Message, Table
 from .flower import Flower
 from .monitor import Monitor
+from .progress import Progress
 from .redis_server import RedisServer
 from .widgets import TaskBoard
 from .workers import ExternalWorker, Worker, WorkerSpec, WorkerTable, find_external
@@ -137,6 +138,10 @@ class Lab:
     # looking -------------------------------------------------------------------------------
     def status(self) -> "Status":
         return Status(self)
+
+    def progress(self) -> Progress:
+        """Which exercises of which chapter this learner has passed."""
+        return Progress()
 
     def check(self, timeout: float = 3.0) -> "Checks":
         """Reach the broker and the result backend from this kernel, as a task call would."""

@@ -1,0 +1,34 @@
+"""Which exercises this learner has passed: a JSON file in the user's data folder, never in the
+repository (``LABTASKS_PROGRESS`` names another folder, e.g. for tests)."""
+import json
+import os
+from pathlib import Path
+
+import platformdirs
+
+from .display import Table
+
+
+def path() -> Path:
+    folder = os.environ.get("LABTASKS_PROGRESS") or platformdirs.user_data_dir("celerylab")
+    return Path(folder) / "progress.json"
+
+
+def load() -> dict[str, dict[str, bool]]:
+    return json.loads(path().read_text()) if path().exists() else {}
+
+
+def record(chapter: str, exercise: int, passed: bool) -> None:
+    """Keep the latest verdict of ``exercise`` of ``chapter`` (e.g. "03", 2)."""
+    verdicts = load()
+    verdicts.setdefault(chapter, {})[str(exercise)] = passed
+    path().parent.mkdir(parents=True, exist_ok=True)
+    path().write_text(json.dumps(verdicts, ensure_ascii=False, sort_keys=True))
+
+
+class Progress(Table):
+    headers, caption, empty = ["장", "통과", "아직"], "연습문제 진도", "아직 확인한 연습문제가 없습니다."
+
+    def rows(self):
+        return [[chapter] + [", ".join(f"연습 {n}" for n, ok in sorted(done.items()) if ok == want)
+                             or "-" for want in (True, False)] for chapter, done in sorted(load().items())]
