@@ -55,6 +55,7 @@ def _lanes(records: list) -> list[tuple]:
 
 
 def timeline(records: list, title: str | None = None):
+    import koreanize_matplotlib  # noqa: F401 - a Hangul font (NanumGothic) for titles and labels
     import matplotlib.pyplot as plt
 
     started = [r for r in records if r.started and r.worker]
@@ -77,7 +78,7 @@ def timeline(records: list, title: str | None = None):
     ax.set_yticks(range(len(workers)), [w.split("@")[0] for w in workers])
     ax.set_ylim(-0.6, len(workers) - 0.4)
     ax.invert_yaxis()
-    ax.set_xlabel("seconds since the first task started")
+    ax.set_xlabel("첫 태스크가 시작한 뒤 흐른 시간 (초)")
     ax.set_xlim(left=0)
     ax.grid(axis="x", alpha=0.3)
     if names:
