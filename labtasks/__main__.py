@@ -1,5 +1,6 @@
 """``python -m labtasks up|status|worker|down``: the lab's operations from a terminal."""
 import argparse
+import contextlib
 import os
 import signal
 import sys
@@ -27,9 +28,8 @@ def cmd_up(args) -> int:
           flush=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        signal.pause()
-    except KeyboardInterrupt:
-        pass
+        with contextlib.suppress(KeyboardInterrupt):
+            signal.pause()
     finally:
         lab.down()
         (settings.runtime_root() / PIDFILE).unlink(missing_ok=True)
@@ -39,7 +39,7 @@ def cmd_up(args) -> int:
 def cmd_status(args) -> int:
     print(lab.status())
     try:
-        replies = app.control.inspect(timeout=args.timeout).active_queues() or {}
+        replies = app.control.inspect(timeout=1.0).active_queues() or {}
     except Exception as exc:  # noqa: BLE001 - whatever the transport raises, say it plainly
         print(f"브로커에 연결할 수 없습니다: {exc}")
         return 1
@@ -80,8 +80,7 @@ def main(argv=None) -> int:
     up.add_argument("--worker", action="append", default=[], metavar="NAME[:QUEUE,…]")
     up.add_argument("--pool", default="prefork")
     up.add_argument("--concurrency", "-c", type=int, default=2)
-    status = sub.add_parser("status", help="브로커와 응답하는 워커를 보여 줍니다")
-    status.add_argument("--timeout", type=float, default=1.0)
+    sub.add_parser("status", help="브로커와 응답하는 워커를 보여 줍니다")
     worker = sub.add_parser("worker", help="워커 하나를 포그라운드로 실행합니다")
     worker.add_argument("name", nargs="?", default="w1")
     worker.add_argument("-Q", "--queues", default="celery")

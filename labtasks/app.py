@@ -56,7 +56,6 @@ app.conf.update(
     broker_transport_options=dict(FAST_FAIL_RETRY),
     # the notebook reads the result moments after the worker writes it; an hour is plenty
     result_expires=3600,
-    worker_hijack_root_logger=True,
     timezone="Asia/Seoul",
     # chapter 03: the router function first (tasks it does not know fall through to the mapping)
     task_routes=("labtasks.tasks.routing.priority_router", {

@@ -34,7 +34,7 @@ class Table:
     empty = "없음"
 
     def rows(self) -> list[list[object]]:
-        raise NotImplementedError
+        return list(self._rows)
 
     def __repr__(self):
         rows = self.rows()

@@ -1,14 +1,9 @@
 """Flower, started from the kernel like a worker: ``lab.flower()``.
 
-Bound to 127.0.0.1 on a free port, behind HTTP basic auth (user ``lab``, a password made for this
-kernel): Flower 2 refuses its REST API to anonymous callers, and opening it would let any local
-process or web page send tasks. Behind jupyter-server-proxy (JupyterLab, Binder, JupyterHub) the
-URL is ``<base>proxy/absolute/<port>/`` and Flower runs with the same ``--url_prefix``: the plain
-``/proxy/<port>/`` strips the prefix, and Flower's ``/static/…`` files would not load.
-``LABTASKS_FLOWER_PROXY`` (``auto``, ``on``, ``off``) chooses; ``auto`` is on under a Jupyter server
-with jupyter-server-proxy installed. The base URL comes from ``JUPYTERHUB_SERVICE_PREFIX`` or
-``LABTASKS_JUPYTER_BASE_URL`` (default ``/``).
-"""
+On 127.0.0.1, behind basic auth (user ``lab``, a password per kernel; Flower 2 refuses its API to
+anonymous callers). Behind jupyter-server-proxy the URL is ``<base>proxy/absolute/<port>/`` with the
+same ``--url_prefix`` (the plain ``/proxy/<port>/`` strips it and static files would not load).
+``LABTASKS_FLOWER_PROXY`` = ``auto`` (under a Jupyter server with the proxy), ``on`` or ``off``."""
 import importlib.util
 import os
 import secrets
@@ -66,8 +61,7 @@ class Flower(display.Table, LoggedChild):
         self.auth = (USER, self.password)
         self.log_path = settings.make_run_dir() / "flower.log"
 
-    def same(self, persistent: bool, db) -> bool:
-        """Still running, as ``lab.flower(persistent, db)`` asks?"""
+    def same(self, persistent: bool, db) -> bool:  # still running, as lab.flower() now asks?
         return (self.alive() and self.proxy == behind_proxy() and self.persistent == persistent
                 and (not persistent or db is None or self.db == Path(db)))
 
@@ -115,11 +109,7 @@ class Flower(display.Table, LoggedChild):
                 return requests.get(self.local_url + "healthcheck", timeout=1).text == "OK"
             except requests.ConnectionError:
                 return False
-        try:
-            wait_until(healthy, READY_TIMEOUT, "Flower의 healthcheck 응답", interval=0.05)
-        except TimeoutError:
-            self.stop()
-            raise
+        self._wait(healthy, READY_TIMEOUT, "Flower의 healthcheck 응답", interval=0.05)
         return self
 
     # -- REST API ------------------------------------------------------------------------------

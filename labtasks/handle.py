@@ -186,16 +186,13 @@ class Status(Table):
             ["워커", ", ".join(lab.workers_) or "없음"],
         ]
 
-    def rows(self):
-        return self._rows
 
-
-class Checks(Table, list):
+class Checks(Table):
     headers, caption = ["대상", "결과"], "연결 확인"
-    ok = property(lambda self: all(value == "연결됨" for _, value in self))
 
-    def rows(self):
-        return list(self)
+    def __init__(self, rows):
+        self._rows = rows
+        self.ok = all(value == "연결됨" for _, value in rows)
 
 
 #: the kernel's lab: ``from labtasks import lab``

@@ -25,7 +25,6 @@ ENABLE_EVENTS_EVERY = 5.0
 BACKOFF = (0.5, 8.0)
 #: How long ``drain_events`` blocks: also the longest wait before ``stop`` is noticed.
 POLL = 0.25
-_ORDER = [states.PENDING, states.RECEIVED, states.STARTED, states.SUCCESS]
 
 
 @dataclass(frozen=True)
@@ -50,8 +49,7 @@ class TaskRecord:
         return self.succeeded or self.failed
 
     @property
-    def first_seen(self) -> float:
-        """The earliest timestamp the monitor has for this task (0.0 if none)."""
+    def first_seen(self) -> float:  # the earliest timestamp the monitor has (0.0 if none)
         return min((t for t in (self.sent, self.received, self.started, self.finished) if t),
                    default=0.0)
 
@@ -233,7 +231,8 @@ class Monitor:
         with self._changed:
             while True:
                 record = self.task(task_id)
-                if record is not None and _reached(record.state, state):
+                if record is not None and (record.state in states.READY_STATES  # or later:
+                                           or states.state(record.state) >= states.state(state)):
                     return record
                 left = deadline - time.monotonic()
                 if left <= 0 or self._stop.is_set():
@@ -260,13 +259,3 @@ class Monitor:
         """A matplotlib figure: one lane per worker, one bar per task from start to finish."""
         return views.timeline(self.tasks(ids=ids, since=since, names=names), title=title)
 
-    def __repr__(self):
-        state = "수신 중" if self.ready else ("연결 중" if self.running() else "멈춤")
-        with self.state._mutex:
-            return f"<Monitor {state}: 태스크 {len(self.state.tasks)}개>"
-
-
-def _reached(current: str, wanted: str) -> bool:
-    if current == wanted or current in states.READY_STATES:
-        return True
-    return current in _ORDER and wanted in _ORDER and _ORDER.index(current) >= _ORDER.index(wanted)

@@ -1,9 +1,7 @@
-"""Child processes that never outlive the kernel that started them.
-
-Each runs in its own process group and, on Linux, gets SIGKILL when the kernel dies: a tiny guard
-(``python -S -c``) sets the parent-death signal, checks the kernel still lives, then execs the real
-program (no ``preexec_fn``: unsafe in a kernel with threads). Every start is recorded in the run
-folder; the next lab on this machine kills what a dead kernel left behind (``reap``)."""
+"""Child processes that never outlive the kernel: own process group; on Linux a tiny guard
+(``python -S -c``, not ``preexec_fn``, unsafe with threads) sets the parent-death signal, checks the
+kernel still lives and execs the program; every start is recorded so ``reap`` can kill what a dead
+kernel left behind."""
 import contextlib
 import os
 import re
@@ -11,12 +9,14 @@ import shutil
 import signal
 import subprocess
 import sys
+from collections import deque
 from pathlib import Path
 
 import psutil
 
 from . import settings
 from .errors import LabError
+from .waiting import wait_until
 
 _RECORD = "children.txt"
 _GUARD = ("import ctypes, os, signal, sys\n"
@@ -89,7 +89,14 @@ def forget_run_dir():
 
 
 class LogTail(list):
-    """A process's last log lines; shows as plain lines in a notebook."""
+    """A log's last lines; shows as plain lines in a notebook."""
+
+    @classmethod
+    def of(cls, path: Path | None, n: int) -> "LogTail":
+        if path is None or not path.exists():
+            return cls()
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return cls(line.rstrip("\n") for line in deque(f, maxlen=n))
 
     def __repr__(self):
         return "\n".join(self)
@@ -109,14 +116,20 @@ class LoggedChild:
 
     def logs(self, n: int = 20) -> LogTail:
         """The last ``n`` lines of the process's log."""
-        if not self.log_path.exists():
-            return LogTail()
-        return LogTail(self.log_path.read_text(errors="replace").splitlines()[-n:])
+        return LogTail.of(self.log_path, n)
 
     def _spawn(self, argv, kind: str, env: dict | None = None) -> None:
         self.log_path.write_bytes(b"")
         self.proc = spawn(argv, log=self.log_path, kind=kind, name=getattr(self, "name", kind),
                           env=env)
+
+    def _wait(self, ready, timeout: float, what: str, interval: float) -> None:
+        """Wait for ``ready()``; a process that never got ready is stopped, not left behind."""
+        try:
+            wait_until(ready, timeout, what, interval)
+        except BaseException:
+            self.stop()
+            raise
 
     def _check_alive(self, what: str) -> None:
         if not self.alive():

@@ -9,7 +9,6 @@ import redis
 from . import settings
 from .errors import LabError
 from .procs import LoggedChild
-from .waiting import wait_until
 
 READY_TIMEOUT = 10.0
 INSTALL_HINT = ("redis-server를 찾을 수 없습니다. 설치하세요: macOS `brew install redis`, "
@@ -49,7 +48,7 @@ class RedisServer(LoggedChild):
         def answers():
             self._check_alive("내장 Redis")
             return self.ping()
-        wait_until(answers, READY_TIMEOUT, "내장 Redis의 PING 응답", interval=0.005)
+        self._wait(answers, READY_TIMEOUT, "내장 Redis의 PING 응답", interval=0.005)
         return self
 
     def ping(self) -> bool:

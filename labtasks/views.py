@@ -42,14 +42,10 @@ class Summary(Table, list):
 
 def _lanes(records: list) -> list[tuple]:
     """A row inside its worker's lane for each bar, so that overlapping bars do not hide."""
-    ends: list[float] = []
-    placed = []
+    ends, placed = [], []
     for r in sorted(records, key=lambda r: r.started):
-        row = next((i for i, end in enumerate(ends) if end <= r.started), None)
-        if row is None:
-            ends.append(0.0)
-            row = len(ends) - 1
-        ends[row] = r.finished or r.started
+        row = next((i for i, end in enumerate(ends) if end <= r.started), len(ends))
+        ends[row:row + 1] = [r.finished or r.started]  # a new row when none is free
         placed.append((r, row))
     return placed
 
@@ -63,14 +59,13 @@ def timeline(records: list, title: str | None = None):
     names = sorted({r.name or "?" for r in started})
     colors = {n: plt.get_cmap("tab10")(i % 10) for i, n in enumerate(names)}
     origin = min((r.started for r in started), default=0.0)
-    now = time.time()
     fig, ax = plt.subplots(figsize=(9, 0.6 + 0.9 * max(1, len(workers))))
     for lane, worker in enumerate(workers):
         placed = _lanes([r for r in started if r.worker == worker])
         rows = max((row for _, row in placed), default=0) + 1
         height = 0.8 / rows
         for r, row in placed:
-            end = r.finished or now
+            end = r.finished or time.time()
             ax.broken_barh([(r.started - origin, max(end - r.started, 0.005))],
                            (lane - 0.4 + row * height, height * 0.9),
                            facecolors=colors[r.name or "?"], linewidth=0.8,
@@ -85,8 +80,7 @@ def timeline(records: list, title: str | None = None):
         from matplotlib.patches import Patch
         ax.legend(handles=[Patch(color=colors[n], label=n) for n in names],
                   loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small", frameon=False)
-    if title:
-        ax.set_title(title)
+    ax.set_title(title or "")
     fig.tight_layout()
     plt.close(fig)  # shown once, by the notebook's display of the returned figure
     return fig

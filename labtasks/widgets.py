@@ -33,7 +33,7 @@ class TaskBoard:
                  everything: bool = True, rows: int = 15):
         self.actions = dict(actions)  # label -> task or signature, called with no arguments
         self.monitor, self.title, self.everything, self.rows = mon, title, everything, rows
-        self.since, self._last_draw = time.time(), 0.0
+        self.since = time.time()
         self.sent: list[tuple[str, object]] = []  # (label, AsyncResult), in send order
         self._names: dict[str, str] = {}
         self._lock, self._timer = threading.Lock(), None
@@ -127,23 +127,16 @@ class TaskBoard:
 
     # drawing ---------------------------------------------------------------------------------
     def _on_event(self, event):
-        """In the monitor's thread: redraw now, or a little later if we just did."""
-        if not str(event.get("type", "")).startswith("task-"):
-            return
+        """In the monitor's thread: one redraw at most every ``REDRAW_EVERY`` seconds."""
         with self._lock:
-            wait = self._last_draw + REDRAW_EVERY - time.monotonic()
-            if wait > 0:
-                if self._timer is None:
-                    self._timer = threading.Timer(wait, self._deferred)
-                    self._timer.daemon = True
-                    self._timer.start()
-                return
-            self._last_draw = time.monotonic()
-        self.refresh()
+            if self._timer is None and str(event.get("type", "")).startswith("task-"):
+                self._timer = threading.Timer(REDRAW_EVERY, self._deferred)
+                self._timer.daemon = True
+                self._timer.start()
 
     def _deferred(self):
         with self._lock:
-            self._timer, self._last_draw = None, time.monotonic()
+            self._timer = None
         self.refresh()
 
     def refresh(self) -> None:

@@ -2,7 +2,6 @@
 ``LABTASKS_WORKER_LOG_DIR`` set (compose), a worker also writes ``<name>.log`` there."""
 import logging
 import os
-from collections import deque
 from pathlib import Path
 
 from celery import signals
@@ -15,15 +14,6 @@ def path_for(name: str) -> Path | None:
     """Where the worker named ``name`` (the part before ``@``) writes its shared log, if anywhere."""
     folder = os.environ.get(ENV)
     return Path(folder) / f"{name}.log" if folder else None
-
-
-def tail(name: str, n: int) -> list[str] | None:
-    """The last ``n`` lines of that log, or None when there is no such file."""
-    path = path_for(name)
-    if path is None or not path.exists():
-        return None
-    with open(path, encoding="utf-8", errors="replace") as f:
-        return [line.rstrip("\n") for line in deque(f, maxlen=n)]
 
 
 @signals.celeryd_after_setup.connect

@@ -8,7 +8,6 @@ from . import display, settings, worker_logs
 from .app import app
 from .errors import LabError
 from .procs import LoggedChild, LogTail
-from .waiting import wait_until
 
 READY_TIMEOUT = 30.0
 HEADERS = ["이름", "큐", "풀", "동시성", "상태"]
@@ -84,11 +83,7 @@ class Worker(_Shown, LoggedChild):
             # below INFO there is no "ready." line: then ping every time
             return ((b" ready." in self.log_path.read_bytes() or self.spec.loglevel != "INFO")
                     and ping(self.nodename, 1.0))
-        try:
-            wait_until(answers, READY_TIMEOUT, f"워커 {self.name}의 ping 응답", interval=0.01)
-        except TimeoutError:
-            self.stop()
-            raise
+        self._wait(answers, READY_TIMEOUT, f"워커 {self.name}의 ping 응답", interval=0.01)
         return self
 
     def state(self) -> str:
@@ -110,9 +105,8 @@ class ExternalWorker(_Shown):
         return ping(self.nodename, 1.0)
 
     def logs(self, n: int = 20) -> LogTail:
-        lines = worker_logs.tail(self.name, n)
-        return LogTail(lines if lines is not None else
-                       [f"(외부 워커 {self.nodename}의 로그는 `docker compose logs`로 확인하세요.)"])
+        return LogTail.of(worker_logs.path_for(self.name), n) or LogTail(
+            [f"(외부 워커 {self.nodename}의 로그는 `docker compose logs`로 확인하세요.)"])
 
     def _control(self, command: str, queues) -> None:
         """``add_consumer`` or ``cancel_consumer`` for each queue, waiting for the reply."""

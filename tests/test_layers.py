@@ -8,7 +8,7 @@ from conftest import ROOT
 
 PACKAGE = ROOT / "labtasks"
 #: tasks and the chapters' kernel-side experiments are the course; the rest is machinery
-COURSE = ("tasks", "chapters")
+COURSE = ("tasks", "chapters", "checks")
 
 
 def test_no_import_cycle():

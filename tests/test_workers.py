@@ -78,7 +78,7 @@ def test_a_killed_worker_is_seen_as_dead_and_restarted_by_name():
 def rabbitmq(monkeypatch):
     """The lab on the machine's RabbitMQ (a fresh vhost) with a Redis result backend."""
     pytest.importorskip("amqp")
-    vhost = "labtasks-ack-test"
+    vhost = f"labtasks-ack-{os.getpid()}"  # apart from any other run on this machine
     subprocess.run(["rabbitmqctl", "-q", "delete_vhost", vhost], capture_output=True)
     made = subprocess.run(["rabbitmqctl", "-q", "add_vhost", vhost], capture_output=True)
     if made.returncode != 0:
