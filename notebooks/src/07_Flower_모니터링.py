@@ -244,7 +244,8 @@ fl
 # %% [markdown]
 # 비밀번호와 포트는 새로 뜰 때마다 바뀌지만 기록은 남았습니다. 저장 파일은 이 커널의 실행 폴더에 있어서 `lab.down()`과 함께 지워집니다.
 # 오래 쓰는 Flower라면 `--db`에 지워지지 않는 경로를 주세요.
-#
+
+# %% [markdown]
 # ## 정리
 #
 # - Flower는 브로커로 오가는 이벤트로 화면을 그린다. 워커 쪽은 `worker_send_task_events`(또는 `-E`), 보내는 쪽은 `task_send_sent_event`가 필요하다.
