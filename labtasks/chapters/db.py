@@ -1,6 +1,9 @@
 """Chapter 06, the kernel's side: point workers to the chapter's sqlite file, read it back, and
 run one worker per pool to see which signals fire where. The tasks and handlers are in
-``labtasks.tasks.db``; the names the chapter uses are importable from here too."""
+``labtasks.tasks.db``; the names the chapter uses are importable from here too.
+
+``worker()`` is ``lab.worker`` on the chapter's ``db`` queue; it creates the chapter's sqlite file
+first (once), so a worker it starts always records, whatever order the cells run in."""
 import os
 import sqlite3
 from collections import Counter
@@ -14,7 +17,8 @@ from ..handle import lab
 from ..tasks.db import (ENV, SCHEMA, WATCHED, DatabaseTask, ThreadLocalDatabaseTask,  # noqa: F401
                         close_after_task, close_lazy_in_child, close_lazy_in_main,
                         close_process_connection, db_call, db_call_per_task, db_call_threadsafe,
-                        db_inherited, db_query, open_process_connection)
+                        db_inherited, db_query, db_transaction, db_transaction_local,
+                        open_process_connection)
 
 
 def setup(path: str | None = None) -> str:
@@ -26,19 +30,32 @@ def setup(path: str | None = None) -> str:
         path = str(settings.make_run_dir() / "celerylab.sqlite3")
     os.environ[ENV] = path
     with closing(sqlite3.connect(path)) as conn, conn:
+        conn.execute("PRAGMA journal_mode=WAL")  # a reader's open transaction never blocks a record
         conn.execute(SCHEMA)
         conn.execute("DELETE FROM events")
     return path
 
 
+def ready() -> str:
+    """The chapter's sqlite file, created on first use (again after ``lab.down()`` removed it)."""
+    path = os.environ.get(ENV)
+    return path if path and os.path.exists(path) else setup()
+
+
+def worker(name: str = "db", pool: str = "prefork", concurrency: int = 2):
+    """``lab.worker(name, queues=["db"], ...)``, recording into the chapter's sqlite file."""
+    ready()
+    return lab.worker(name, queues=["db"], pool=pool, concurrency=concurrency)
+
+
 def clear() -> None:
-    with closing(sqlite3.connect(os.environ[ENV], timeout=30)) as conn, conn:
+    with closing(sqlite3.connect(ready(), timeout=30)) as conn, conn:
         conn.execute("DELETE FROM events")
 
 
 def events(kind: str | None = None) -> list[dict]:
     """The recorded rows, oldest first."""
-    with closing(sqlite3.connect(os.environ[ENV], timeout=30)) as conn:
+    with closing(sqlite3.connect(ready(), timeout=30)) as conn:
         conn.row_factory = sqlite3.Row
         rows = conn.execute("SELECT * FROM events ORDER BY id").fetchall()
     return [dict(r) for r in rows if kind is None or r["kind"] == kind]
@@ -52,7 +69,7 @@ def by_pid(kind: str, label: str) -> Counter:
 def run_pool(pool: str, concurrency: int = 2, tasks: int = 4) -> dict:
     """Start a worker with ``pool``, run ``tasks`` db_query tasks, stop it; what was recorded."""
     clear()
-    w = lab.worker(f"sig-{pool}", queues=["db"], pool=pool, concurrency=concurrency)
+    w = worker(f"sig-{pool}", pool=pool, concurrency=concurrency)
     main_pid = w.pid
     results = group(db_query.s() for _ in range(tasks))().get(timeout=30)
     w.stop()

@@ -66,6 +66,7 @@ db_conn = None
 
 @signals.worker_process_init.connect
 def open_process_connection(**kwargs):
+    """prefork 자식 프로세스가 준비되면 그 프로세스의 연결을 엽니다."""
     global db_conn
     if enabled():
         db_conn = connect("process")
@@ -73,6 +74,7 @@ def open_process_connection(**kwargs):
 
 @signals.worker_process_shutdown.connect
 def close_process_connection(**kwargs):
+    """자식 프로세스가 끝날 때 그 프로세스의 연결을 닫습니다."""
     global db_conn
     close(db_conn, "process")
     db_conn = None
@@ -80,7 +82,7 @@ def close_process_connection(**kwargs):
 
 @app.task
 def db_query():
-    """Use the process's connection (None where worker_process_init never fired)."""
+    """이 프로세스의 연결로 쿼리합니다(worker_process_init이 발생하지 않은 곳에서는 None)."""
     if db_conn is None:
         return None
     return db_conn.execute("SELECT 210 + 210").fetchone()[0]
@@ -89,7 +91,7 @@ def db_query():
 # --- 2. The guide's lazy Task subclass, and how to close it -------------------------------------
 
 class DatabaseTask(Task):
-    """The guide's class: the connection is made on first use and kept on the task object."""
+    """가이드의 클래스: 처음 쓸 때 연결을 만들고, 태스크 객체에 두고 재사용합니다."""
     _db = None
     label = "lazy"
 
@@ -106,15 +108,16 @@ class DatabaseTask(Task):
 
 @app.task(base=DatabaseTask)
 def db_call(pause=0.0):
-    time.sleep(pause)  # a pause lets several threads run at once (section 4 of the chapter)
+    """클래스의 연결로 쿼리합니다. pause만큼 먼저 쉬어서 여러 태스크가 동시에 돌게 합니다."""
+    time.sleep(pause)
     return db_call.db.execute("SELECT 210 + 210").fetchone()[0]
 
 
 class ThreadLocalDatabaseTask(Task):
-    """The fix for the threads pool: one connection per thread.
+    """threads 풀을 위한 고침: 스레드마다 연결 하나.
 
-    ``check_same_thread=False`` only lets the shutdown handler (main thread) close them; each
-    connection is still used by the one thread that opened it.
+    check_same_thread=False는 종료 핸들러(메인 스레드)가 닫을 수 있게 할 뿐이고,
+    각 연결은 여전히 그것을 연 스레드만 씁니다.
     """
     label = "thread-local"
     _local = threading.local()
@@ -138,12 +141,35 @@ class ThreadLocalDatabaseTask(Task):
 
 @app.task(base=ThreadLocalDatabaseTask)
 def db_call_threadsafe(pause=0.0):
+    """스레드마다 따로 둔 연결로 쿼리합니다."""
     time.sleep(pause)
     return db_call_threadsafe.db.execute("SELECT 210 + 210").fetchone()[0]
 
 
+@app.task(base=DatabaseTask)
+def db_transaction(pause=0.0):
+    """트랜잭션을 열고, 그 안에서 pause만큼 다른 I/O를 기다린 뒤 커밋합니다."""
+    conn = db_transaction.db
+    conn.execute("BEGIN")
+    value = conn.execute("SELECT 210 + 210").fetchone()[0]
+    time.sleep(pause)  # gevent에서는 여기서 다른 그린렛으로 넘어갑니다
+    conn.commit()
+    return value
+
+
+@app.task(base=ThreadLocalDatabaseTask)
+def db_transaction_local(pause=0.0):
+    """db_transaction과 같되, 스레드(gevent에서는 그린렛)마다 따로 둔 연결을 씁니다."""
+    conn = db_transaction_local.db
+    conn.execute("BEGIN")
+    value = conn.execute("SELECT 210 + 210").fetchone()[0]
+    time.sleep(pause)
+    conn.commit()
+    return value
+
+
 class PerTaskDatabaseTask(DatabaseTask):
-    """Closed after every task by the ``task_postrun`` handler below."""
+    """아래의 task_postrun 핸들러가 태스크가 끝날 때마다 닫습니다."""
     label = "per-task"
 
 
@@ -154,23 +180,24 @@ def db_call_per_task():
 
 @signals.task_postrun.connect
 def close_after_task(sender=None, **kwargs):
+    """태스크가 끝나면 곧바로 그 태스크의 연결을 닫습니다."""
     if isinstance(sender, PerTaskDatabaseTask):
         sender.close_db()
 
 
-LAZY_TASKS = (db_call, db_call_threadsafe)
+LAZY_TASKS = (db_call, db_call_threadsafe, db_transaction)
 
 
 @signals.worker_process_shutdown.connect
 def close_lazy_in_child(**kwargs):
-    """prefork: each child closes what its tasks opened."""
+    """prefork: 자식 프로세스마다 자기 태스크가 연 연결을 닫습니다."""
     for task in LAZY_TASKS:
         task.close_db()
 
 
 @signals.worker_shutdown.connect
 def close_lazy_in_main(**kwargs):
-    """solo, threads, gevent: the tasks ran in the main process, which closes here."""
+    """solo, threads, gevent: 태스크가 메인 프로세스에서 돌았으므로 여기서 닫습니다."""
     for task in LAZY_TASKS:
         task.close_db()
 
@@ -183,7 +210,7 @@ parent_pid = None
 
 @signals.worker_init.connect
 def open_before_fork(**kwargs):
-    """Opened in the worker's main process, before the prefork children exist (don't do this)."""
+    """워커의 메인 프로세스에서, prefork 자식들이 생기기 전에 엽니다(이렇게 하지 마세요)."""
     global parent_conn, parent_pid
     if enabled():
         parent_conn, parent_pid = connect("before-fork"), os.getpid()
@@ -191,7 +218,7 @@ def open_before_fork(**kwargs):
 
 @app.task
 def db_inherited():
-    """Which process opened the connection this task sees, and which process uses it."""
+    """이 태스크가 보는 연결을 연 프로세스와, 그것을 쓰는 프로세스."""
     return {"opened_by": parent_pid, "used_by": os.getpid()}
 
 

@@ -8,25 +8,24 @@
 # - 가이드가 "닫는 방법을 모른다"고 남겨 둔 지연 연결 `Task` 클래스를 언제, 어디서 닫는지 안다.
 # - 풀(pool)마다 어떤 워커 시그널이 실제로 발생하는지 표로 확인한다.
 # - 클래스에 연결 하나를 두는 방식이 `threads` 풀에서 깨지는 것을 보고, 스레드마다 연결을 두어 고친다.
+# - 가이드가 `--pool=gevent`에서 본 "연결은 한 번만 만들어진다"가 무엇을 뜻하는지, 그 연결을 그린렛(greenlet)들이 나눠 쓰면 무엇이 깨지는지 본다.
 # - fork 전에 연결을 만들면 안 되는 이유를 안다.
 #
 # **준비물**: 02장(태스크와 워커), 그리고 가이드의 "DB 컨넥션 설정" 절.
 #
 # 이 장의 태스크와 시그널 핸들러는 `labtasks/tasks/db.py`에 있습니다. 연결을 열거나 닫을 때마다, 그리고 워커 시그널을
-# 받을 때마다 sqlite 파일의 `events` 표에 한 줄씩 남깁니다(어떤 프로세스, 어떤 스레드였는지와 함께).
-# `db.setup()`이 그 파일을 만들고 환경 변수 `LABTASKS_DB`로 알려 주므로, **그 뒤에 띄운 워커만** 기록합니다.
-# 다른 장의 워커에는 아무 영향이 없습니다. 커널 쪽에서 쓰는 도구(`db.setup()`, `db.by_pid()` 등)는 `labtasks/chapters/db.py`에 있습니다.
+# 받을 때마다 sqlite 파일의 `events` 테이블에 한 줄씩 남깁니다(어떤 프로세스, 어떤 스레드였는지와 함께).
+# 그 기록을 읽는 도구(`db.by_pid()` 등)는 `labtasks/chapters/db.py`에 있습니다.
 #
-# 이 장은 워커 **프로세스**를 들여다보므로 이 커널이 띄운 워커만 씁니다. 그래서 이 장의 태스크는 `task_routes`로
-# `db` 큐에 보내고, 그 큐는 이 장의 워커만 소비합니다. docker compose에서 돌려도 compose의 워커가 끼어들지 않습니다.
+# 이 장의 태스크는 `task_routes`로 `db` 큐에 가고, 그 큐는 이 장의 워커만 소비합니다. `db.worker(이름, pool, concurrency)`는
+# `lab.worker(이름, queues=["db"], ...)`와 같고, 그 워커가 기록할 sqlite 파일을 준비해 둡니다.
 
 # %%
 from labtasks import lab
 from labtasks.chapters import db
 
 lab.up()
-db.setup()
-w = lab.worker("db", queues=["db"], pool="prefork", concurrency=3)
+w = db.worker("db", pool="prefork", concurrency=3)
 
 # %% [markdown]
 # ## 1. 워커 프로세스마다 연결 하나
@@ -79,14 +78,14 @@ print(inspect.getsource(db.db_call))
 
 # %%
 db.clear()
-w = lab.worker("db", queues=["db"], pool="prefork", concurrency=2)
+w = db.worker("db", pool="prefork", concurrency=2)
 print(group(db.db_call.s() for _ in range(10))().get(timeout=10))
 lazy = db.by_pid("open", "lazy")
 print("태스크 10개에 연결을 연 횟수가 프로세스 수 이하인가:", sum(lazy.values()) <= 2)
 print("프로세스마다 한 번만 열었나:", set(lazy.values()) == {1})
 
 # %% [markdown]
-# 그러면 이 연결은 언제 닫을까요? 연결이 **어디에** 사는지 보면 답이 나옵니다.
+# 그러면 이 연결은 언제 닫을까요? 연결이 어느 프로세스에서 만들어지는지 보면 답이 나옵니다.
 #
 # | 풀 | 태스크가 실행되는 곳 | 닫는 시그널 |
 # |---|---|---|
@@ -178,7 +177,7 @@ for run in runs:
 # 다른 스레드의 태스크가 쓰면 실패합니다. 먼저 태스크 하나로 연결을 만들고, 0.3초씩 쉬는 태스크 네 개를 동시에 보냅니다.
 
 # %%
-w = lab.worker("db-threads", queues=["db"], pool="threads", concurrency=4)
+w = db.worker("db-threads", pool="threads", concurrency=4)
 db.db_call.delay().get(timeout=10)
 outcomes = group(db.db_call.s(pause=0.3) for _ in range(4))().get(timeout=10, propagate=False)
 errors = [o for o in outcomes if isinstance(o, Exception)]
@@ -200,7 +199,52 @@ opened, closed = db.by_pid("open", "thread-local"), db.by_pid("close", "thread-l
 print("스레드마다 연 연결을 모두 닫았는가:", opened == closed and sum(opened.values()) >= 1)
 
 # %% [markdown]
-# ## 6. 더 큰 DB로
+# ## 6. 가이드의 `--pool=gevent --concurrency=1000`
+#
+# 가이드는 지연 연결 클래스를 `--pool=gevent --concurrency=1000` 워커로 돌려, 태스크 열 개 중 첫 번째만 연결을 만들고
+# 나머지는 연결하지 않는 것을 보았습니다. 그것은 사실이지만, 뜻하는 바는 "연결 하나를 그린렛 천 개가 **나눠 쓴다**"입니다.
+# gevent 풀은 태스크마다 그린렛을 하나 띄우고, 모든 그린렛이 한 프로세스, 한 스레드에서 돕니다. 그린렛은 I/O를 기다릴 때
+# (네트워크, `time.sleep`) 다른 그린렛에게 차례를 넘깁니다.
+#
+# 연결은 상태를 가집니다. 대표적인 것이 트랜잭션입니다. `db_transaction`은 트랜잭션을 열고, 그 안에서 잠시 다른 I/O를
+# 기다린 뒤(여기서는 `time.sleep`) 커밋합니다. 동시성 20인 gevent 워커에 열 개를 한꺼번에 보냅니다.
+
+# %%
+print(inspect.getsource(db.db_transaction))
+w = db.worker("db-gevent", pool="gevent", concurrency=20)
+db.clear()
+outcomes = group(db.db_transaction.s(pause=0.5) for _ in range(10))().get(timeout=30, propagate=False)
+errors = [o for o in outcomes if isinstance(o, Exception)]
+print("연결을 연 횟수:", sum(db.by_pid("open", "lazy").values()))
+print("실패한 태스크가 있는가:", len(errors) > 0, "/ 성공한 태스크가 있는가:", len(errors) < len(outcomes))
+print(type(errors[0]).__name__ + ":", errors[0])
+
+# %% [markdown]
+# 가이드가 본 대로 연결은 한 번만 열렸습니다. 그런데 첫 그린렛이 트랜잭션을 연 채 기다리는 동안, 다른 그린렛들이
+# **같은 연결**에서 `BEGIN`을 보내 실패했습니다. 이미 그 연결에 트랜잭션이 열려 있기 때문입니다. 실패하지 않는 쿼리라도
+# 남의 트랜잭션 안에서 실행되어, 그 트랜잭션이 롤백되면 함께 사라집니다. 네트워크로 DB와 이야기하는 드라이버라면
+# 한 연결에서 두 그린렛의 요청과 응답이 뒤섞이기도 합니다.
+#
+# 고치는 법은 5절과 같습니다. gevent 워커는 `threading.local`을 그린렛마다 따로인 저장소로 바꿔 두므로(monkey patching),
+# `ThreadLocalDatabaseTask`는 그린렛마다 연결을 둡니다.
+
+# %%
+print(inspect.getsource(db.db_transaction_local))
+db.clear()
+outcomes = group(db.db_transaction_local.s(pause=0.5) for _ in range(10))().get(timeout=30)
+print(outcomes)
+print("연결을 연 횟수:", sum(db.by_pid("open", "thread-local").values()))
+
+# %%
+w.stop()
+print("닫은 횟수:", sum(db.by_pid("close", "thread-local").values()))
+
+# %% [markdown]
+# 열 개 모두 성공했고, 연결은 열 번 열리고 열 번 닫혔습니다. gevent 풀은 태스크마다 새 그린렛을 띄우므로 그린렛마다 연결을
+# 두면 곧 태스크마다 연결을 여는 셈입니다. `--concurrency=1000`이라면 연결이 천 개까지 열릴 수 있습니다. 서버형 DB에서는
+# 크기를 정한 연결 풀(SQLAlchemy 엔진의 `pool_size`, `psycopg_pool` 등)에서 태스크마다 연결을 빌려 쓰고 돌려주세요.
+#
+# ## 7. 더 큰 DB로
 #
 # 이 장은 어디서나 돌아가도록 sqlite 파일 하나를 씁니다. 원리는 PostgreSQL이나 MySQL에서도 같고, 달라지는 것은
 # 연결을 만드는 한 줄뿐입니다(`psycopg.connect(...)`, 또는 SQLAlchemy 엔진). docker compose를 쓰는 경우
@@ -217,42 +261,6 @@ print("스레드마다 연 연결을 모두 닫았는가:", opened == closed and
 # DB의 `max_connections`와 맞춰 보세요.
 
 # %% [markdown]
-# ## 연습문제
-#
-# **연습문제 1.** 4절의 기록을 보고 답하세요. `solo` 풀 워커에서 가이드의 "프로세스마다 연결"(`process`)은
-# 몇 번 열리고 몇 번 닫혔나요? `(열림, 닫힘)`으로 적으세요.
-
-# %%
-# 예시 답안입니다. 여러분의 답으로 바꿔 보세요.
-answer_1 = (1, 0)
-
-# %%
-# 확인 셀
-solo = next(r for r in runs if r["pool"] == "solo")
-measured = tuple(sum(1 for e in solo["events"] if e["kind"] == kind and e["label"] == "process")
-                 for kind in ("open", "close"))
-assert answer_1 == measured, f"기록과 다릅니다: {measured}"
-print("정답입니다. solo에서는 worker_process_shutdown이 없어서 연결이 닫히지 않습니다.")
-
-# %% [markdown]
-# **연습문제 2.** 어느 풀을 쓰든 지연 연결을 닫으려면 두 시그널 핸들러가 필요했습니다. 각 풀에서 연결을 닫아 주는
-# 시그널 이름을 적으세요(`worker_process_shutdown` 또는 `worker_shutdown`).
-
-# %%
-# 예시 답안입니다.
-answer_2 = {"prefork": "worker_process_shutdown", "solo": "worker_shutdown",
-            "threads": "worker_shutdown", "gevent": "worker_shutdown"}
-
-# %%
-# 확인 셀: 태스크가 실행된 곳에서 발생하는 종료 시그널이 정답입니다.
-for run in runs:
-    ran_in_child = any(e["label"] == "task_prerun" and e["pid"] != run["main_pid"]
-                       for e in run["events"])
-    expected = "worker_process_shutdown" if ran_in_child else "worker_shutdown"
-    assert answer_2[run["pool"]] == expected, f"{run['pool']}: 다시 생각해 보세요."
-print("정답입니다.")
-
-# %% [markdown]
 # ## 정리
 #
 # - `worker_process_init`/`worker_process_shutdown`으로 프로세스마다 연결을 열고 닫으면, `-c N` 워커는 N개를 열고 N개를 닫는다.
@@ -260,8 +268,53 @@ print("정답입니다.")
 # - 지연 연결 `Task` 클래스는 프로세스마다 한 번 연결하고 재사용한다. 닫는 곳은 `worker_process_shutdown`(`prefork`)과
 #   `worker_shutdown`(그 밖의 풀)이고, 태스크마다 닫으려면 `task_postrun`이다.
 # - 클래스에 둔 sqlite 연결은 `threads` 풀에서 다른 스레드가 쓰다 실패한다. 스레드마다 연결을 둔다.
+# - gevent 풀에서 클래스에 둔 연결은 모든 그린렛이 나눠 쓴다. 가이드가 본 "연결은 한 번"은 이것이고, 트랜잭션이 섞인다.
+#   그린렛마다 연결을 두거나 연결 풀을 쓴다.
 # - 연결과 SQLAlchemy 엔진은 fork 뒤에 만든다.
 
+# %% [markdown]
+# ## 연습문제
+#
+# 답을 `답 = ...` 자리에 쓰고 확인 셀을 실행하세요. 막히면 아래의 접힌 풀이 셀을 펼쳐 보세요.
+
 # %%
-db.teardown()
+from celery import group
+from labtasks.checks import ch06 as 확인
+
+# %% [markdown]
+# **연습 1.** 5절의 `threads` 풀 워커(`-c 4`)에서 0.3초씩 쉬었다가 쿼리하는 태스크 네 개가 **동시에** 돌아도 하나도 실패하지
+# 않는 `group`을 만들어 `답`에 담으세요. 확인 셀이 그 워커를 띄워 `group`을 실행합니다.
+
+# %% tags=["answer"]
+답 = ...
+
+# %% tags=["check"]
+확인.연습_1(답)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+답 = group(db.db_call_threadsafe.s(pause=0.3) for _ in range(4))
+확인.연습_1(답)
+
+# %% [markdown]
+# **연습 2.** 4절의 `runs`에 든 딕셔너리 하나(`run`)를 받아, 그 워커에서 지연 연결을 닫아 주는 시그널의 이름
+# (`"worker_process_shutdown"` 또는 `"worker_shutdown"`)을 돌려주는 함수를 `답`에 담으세요. 풀 이름(`run["pool"]`)이 아니라
+# 기록(`run["events"]`의 `task_prerun`이 발생한 `pid`와 `run["main_pid"]`)으로 판단해야 합니다. 확인 셀은 풀 이름을 가린 기록으로 부릅니다.
+
+# %% tags=["answer"]
+답 = ...
+
+# %% tags=["check"]
+확인.연습_2(답)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+def 닫는_시그널(run):
+    자식에서 = any(e["label"] == "task_prerun" and e["pid"] != run["main_pid"] for e in run["events"])
+    return "worker_process_shutdown" if 자식에서 else "worker_shutdown"
+
+
+답 = 닫는_시그널
+print({run["pool"]: 답(run) for run in runs})
+확인.연습_2(답)
+
+# %%
 lab.down()

@@ -4,7 +4,7 @@
 # ## 학습 목표
 #
 # - Flower가 무엇을 보고 화면을 그리는지(태스크 이벤트), 그리고 `task_send_sent_event`가 왜 필요한지 설명할 수 있다.
-# - `lab.flower()`로 Flower를 띄우고, 내 컴퓨터와 JupyterLab 프록시(Binder, JupyterHub) 양쪽에서 여는 주소를 안다.
+# - `celery -A labtasks flower`(노트북에서는 `lab.flower()`)로 Flower를 띄우고, Workers, Tasks, Broker 화면이 무엇을 보여 주는지 안다.
 # - Flower 2가 인증 없는 REST API를 거부하는 이유를 알고, basic auth로 API를 부른다.
 # - REST API로 워커와 태스크 목록을 읽고, `/api/task/async-apply/<이름>`으로 태스크를 보낸다.
 # - 영구 모드(persistent)로 Flower를 다시 띄워도 태스크 기록이 남는 것을 확인한다.
@@ -15,7 +15,9 @@
 # 아래 셀 하나로 브로커와 결과 백엔드, 3장의 모니터, `celery` 큐를 소비하는 워커를 준비합니다.
 
 # %%
-from labtasks import lab, app
+from labtasks import lab
+from labtasks.app import app
+from labtasks.tasks import add, mult
 
 lab.up()
 w = lab.worker("w1", queues=["celery"], pool="prefork", concurrency=2)
@@ -33,7 +35,7 @@ mon = lab.monitor()
 # | `task-received`, `task-started`, `task-succeeded`, `task-failed`, `task-retried` | 워커 | `worker_send_task_events = True` 또는 워커의 `-E` |
 # | `worker-online`, `worker-heartbeat`, `worker-offline` | 워커 | 항상 (하트비트는 2초마다) |
 #
-# 워커의 태스크 이벤트는 기본값이 꺼짐입니다. Flower는 시작할 때와 그 뒤로도 주기적으로 `enable_events` 제어 명령을 보내
+# 워커의 태스크 이벤트는 기본적으로 꺼져 있습니다. Flower는 시작할 때와 그 뒤로도 주기적으로 `enable_events` 제어 명령을 보내
 # 켜 달라고 요청하지만, 처음부터 켜 두는 편이 확실합니다. 이 강좌의 앱은 둘 다 켜 두었습니다.
 
 # %%
@@ -47,8 +49,6 @@ for key in ["worker_send_task_events", "task_send_sent_event"]:
 
 # %%
 import time
-
-from labtasks.tasks import add, mult
 
 app.conf.task_send_sent_event = False
 조용한_태스크 = add.apply_async((1, 1), queue="아무도_안_보는_큐")
@@ -72,15 +72,12 @@ with app.connection_for_write() as conn:
 print("큐를 지웠습니다.")
 
 # %% [markdown]
-# ## 2. `lab.flower()`로 Flower 띄우기
+# ## 2. Flower 띄우기
 #
-# 가이드라면 터미널에서 `celery -A worker.app flower`를 실행했을 것입니다. 노트북에서는 `lab.flower()`가 같은 명령을
-# 백그라운드 프로세스로 띄웁니다. 워커와 같은 규칙을 따릅니다.
-#
-# - `127.0.0.1`에만 열고, 빈 포트를 골라 씁니다.
-# - 다시 실행해도 Flower가 하나 더 뜨지 않습니다.
-# - 커널이 끝나거나 죽으면 Flower도 함께 멈추고, `lab.down()`도 Flower를 멈춥니다.
-# - 사용자 `lab`과 이 커널만의 비밀번호로 **basic auth**를 겁니다.
+# 터미널이라면 `celery -A labtasks flower`를 실행합니다(가이드의 앱이라면 `celery -A worker.app flower`).
+# Flower는 브로커 주소를 앱 설정에서 읽고, 기본으로 5555번 포트에 웹 서버를 엽니다. 노트북에서는 `lab.flower()`가 같은 명령을
+# 백그라운드 프로세스로 띄웁니다. 빈 포트를 골라 `127.0.0.1`에만 열고, 사용자 `lab`과 이 커널만의 비밀번호로
+# **basic auth**(`--basic-auth=사용자:비밀번호`)를 겁니다. `lab.down()`이 Flower도 멈춥니다.
 #
 # 돌려받은 값을 셀의 마지막 줄에 두면 주소와 비밀번호, 그리고 Flower 화면이 IFrame으로 나옵니다.
 # IFrame 안에서 로그인 창이 뜨면 표의 사용자와 비밀번호를 넣으세요.
@@ -89,32 +86,31 @@ print("큐를 지웠습니다.")
 fl = lab.flower()
 fl
 
+# %% [markdown]
+# 같은 Flower를 터미널에서 띄우는 명령은 이렇습니다(비밀번호 자리는 가렸습니다).
+
 # %%
-lab.flower() is fl
+print(fl.command())
 
 # %% [markdown]
-# ### 주소: 내 컴퓨터와 JupyterLab 프록시
+# ### Flower의 화면
 #
-# 내 컴퓨터에서 노트북을 실행하면 주소는 `http://127.0.0.1:<포트>/`입니다. Binder나 JupyterHub에서는 브라우저가 그 컴퓨터의
-# `127.0.0.1`에 닿을 수 없으므로, JupyterLab 서버를 거쳐 들어가야 합니다. jupyter-server-proxy가 그 길을 만들어 줍니다.
-#
-# | 프록시 경로 | Flower가 받는 경로 | 결과 |
+# | 화면 | 주소 | 보여 주는 것 |
 # |---|---|---|
-# | `/proxy/<포트>/tasks` | `/tasks` (앞부분을 떼고 전달) | 화면은 나오지만 `/static/…` 링크가 프록시 밖을 가리켜 CSS와 JS가 깨진다 |
-# | `/proxy/absolute/<포트>/tasks` | `/proxy/absolute/<포트>/tasks` (그대로 전달) | Flower를 `--url_prefix=proxy/absolute/<포트>`로 띄우면 모든 링크가 맞는다 |
+# | Workers (첫 화면) | `/` 또는 `/workers` | 워커마다 상태, 처리한 태스크 수, 부하. 이름을 누르면 풀 크기, 소비하는 큐, 등록된 태스크와 제어 버튼 |
+# | Tasks | `/tasks` | Flower가 이벤트로 본 태스크 전부: 이름, 인자, 상태, 결과, 실행한 워커, 걸린 시간 |
+# | Broker | `/broker` | 큐마다 기다리는 메시지 수(브로커에 직접 묻습니다) |
 #
-# `lab.flower()`는 Jupyter 서버 아래에서 실행되는 커널인지(환경 변수 `JUPYTERHUB_SERVICE_PREFIX`나 `JPY_SESSION_NAME`)를 보고
-# 두 번째 방법을 고릅니다. `LABTASKS_FLOWER_PROXY=on` 또는 `off`로 직접 정할 수도 있습니다.
-# 어느 쪽이든 커널에서 API를 부를 때는 `fl.local_url`을 씁니다.
+# 세 화면 모두 basic auth 뒤에 있습니다. 비밀번호 없이 열면 401, 비밀번호를 주면 200이 옵니다.
 
 # %%
-print("프록시 모드:", fl.proxy)
-print("터미널에서 같은 Flower:", fl.command())
+import requests
+
+for 화면 in ["workers", "tasks", "broker"]:
+    print(f"{화면:8}", requests.get(fl.local_url + 화면, timeout=10).status_code,
+          requests.get(fl.local_url + 화면, auth=fl.auth, timeout=10).status_code)
 
 # %% [markdown]
-# 비밀번호는 명령줄이 아니라 환경 변수 `FLOWER_BASIC_AUTH`로 넘깁니다. 같은 컴퓨터의 다른 사용자가 `ps`로 명령줄을 볼 수 있기 때문입니다.
-# Flower는 `FLOWER_`로 시작하는 환경 변수를 같은 이름의 옵션으로 읽습니다.
-#
 # ## 3. REST API는 왜 인증이 필요한가
 #
 # Flower의 REST API로는 태스크를 보내고, 취소하고, 워커를 끌 수도 있습니다. Flower 1.x는 인증 없이도 API를 열어 두었는데,
@@ -122,8 +118,6 @@ print("터미널에서 같은 Flower:", fl.command())
 # 그래서 Flower 2는 인증이 설정되지 않으면 API를 거부합니다.
 
 # %%
-import requests
-
 print(requests.get(fl.local_url + "api/workers", timeout=5).status_code)
 print(requests.get(fl.local_url + "api/workers", auth=("lab", "wrong-password"), timeout=5).status_code)
 print(requests.get(fl.local_url + "api/workers", auth=fl.auth, timeout=5).status_code)
@@ -131,7 +125,7 @@ print(requests.get(fl.local_url + "api/workers", auth=fl.auth, timeout=5).status
 # %% [markdown]
 # 인증 없이 API를 열려면 환경 변수 `FLOWER_UNAUTHENTICATED_API=true`를 주어야 합니다. 이름 그대로 **안전하지 않은** 설정입니다.
 # 이 값을 켜면 Flower는 다른 출처의 요청까지 허용하는 CORS 헤더를 보내므로, 방화벽 안의 개발용 컴퓨터에서만, 잠깐만 쓰세요.
-# 이 강좌는 언제나 `--basic-auth`(여기서는 `FLOWER_BASIC_AUTH`)를 씁니다.
+# 이 강좌는 언제나 basic auth를 씁니다.
 #
 # ## 4. REST API로 워커와 태스크 보기
 #
@@ -249,66 +243,80 @@ fl
 
 # %% [markdown]
 # 비밀번호와 포트는 새로 뜰 때마다 바뀌지만 기록은 남았습니다. 저장 파일은 이 커널의 실행 폴더에 있어서 `lab.down()`과 함께 지워집니다.
-# docker compose의 `flower` 서비스는 이름 있는 볼륨에 저장하므로 컨테이너를 다시 만들어도 기록이 남습니다.
-#
-# ## 7. 다른 실행 환경의 Flower
-#
-# - **Binder**: JupyterLab 런처의 **Flower 모니터링** 아이콘이 jupyter-server-proxy로 Flower를 띄웁니다(`/flower/`).
-#   Binder의 `start` 스크립트가 Redis 하나를 띄워 모든 노트북과 이 Flower가 같은 브로커를 보게 합니다.
-# - **docker compose**: `flower` 서비스가 `http://127.0.0.1:5555`에 뜹니다. 사용자와 비밀번호는 `.env`의
-#   `FLOWER_USER`, `FLOWER_PASSWORD`에서 읽습니다. 비밀번호를 compose 파일에 적지 않습니다.
-# - 어디서든 `lab.flower()`는 이 커널 옆에 Flower를 하나 더 띄웁니다. 위의 셀들이 그대로 동작합니다.
-#
+# 오래 쓰는 Flower라면 `--db`에 지워지지 않는 경로를 주세요.
+
+# %% [markdown]
 # ## 정리
 #
 # - Flower는 브로커로 오가는 이벤트로 화면을 그린다. 워커 쪽은 `worker_send_task_events`(또는 `-E`), 보내는 쪽은 `task_send_sent_event`가 필요하다.
 # - `task_send_sent_event`가 없으면 큐에서 기다리는 태스크가 보이지 않는다.
-# - `lab.flower()`는 127.0.0.1에 basic auth로 Flower를 띄우고, Jupyter 아래에서는 `/proxy/absolute/<포트>/`와 같은 `--url_prefix`를 쓴다.
+# - Flower는 `celery -A <앱> flower`로 띄운다(노트북에서는 `lab.flower()`). Workers, Tasks, Broker 화면이 있다.
 # - Flower 2의 REST API는 인증이 필수다. `FLOWER_UNAUTHENTICATED_API=true`는 안전하지 않은 예외다.
 # - REST API로 워커(`/api/workers`)와 태스크(`/api/tasks`, `/api/task/info/<id>`)를 읽고, `/api/task/async-apply/<이름>`으로 보낸다.
-# - 영구 모드는 다시 띄워도 태스크 기록을 남긴다.
+# - 영구 모드(`--persistent=True --db=<파일>`)는 다시 띄워도 태스크 기록을 남긴다.
 
 # %% [markdown]
 # ## 연습문제
 #
-# **연습 1.** Flower의 REST API로 `mult` 태스크에 인자 `[6, 7]`을 보내고, 돌려받은 태스크 id를 `작업_id`에 담으세요.
-# (예시 답이 들어 있습니다. 지우고 직접 써 보세요.)
+# 답을 `답 = ...` 자리에 쓰고 확인 셀을 실행하세요. 막히면 아래의 접힌 풀이 셀을 펼쳐 보세요.
+# 확인 셀은 지금 떠 있는 Flower(`fl`)에 직접 물어봅니다.
 
 # %%
-작업_id = fl.api("task/async-apply/labtasks.tasks.basics.mult", method="POST",
-                 json={"args": [6, 7]})["task-id"]
-
-# %%
-정보 = fl.wait_for_task(작업_id)
-assert 정보["name"] == "labtasks.tasks.basics.mult", "태스크 이름 전체를 경로에 넣으세요."
-assert 정보["result"] == "42"
-print("정답입니다.")
+from labtasks.checks import ch07 as 확인
 
 # %% [markdown]
-# **연습 2.** `/api/workers`의 응답에서, 워커 `w`가 소비하는 큐 이름을 정렬한 리스트로 만들어 `큐_목록`에 담으세요.
-# (6절에서 Flower를 다시 띄웠으니 `refresh=1`로 새로 물어야 합니다. `fl.wait_for_worker`가 그렇게 합니다.)
+# **연습 1.** Flower의 REST API로 `mult` 태스크에 인자 `[6, 7]`을 보내고, 돌려받은 태스크 id(문자열)를 `답`에 담으세요.
 
-# %%
-큐_목록 = sorted(q["name"] for q in fl.wait_for_worker(w.nodename)["active_queues"])
+# %% tags=["answer"]
+답 = ...
 
-# %%
-assert 큐_목록 == ["celery"]
-print("정답입니다.")
+# %% tags=["check"]
+확인.연습_1(답)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+답 = fl.api("task/async-apply/labtasks.tasks.basics.mult", method="POST", json={"args": [6, 7]})["task-id"]
+확인.연습_1(답)
 
 # %% [markdown]
-# **연습 3.** Flower 2에서 인증 없이 REST API를 열어 주는(그래서 쓰지 말아야 할) 환경 변수의 이름을 `변수_이름`에 쓰세요.
-# 확인 셀은 지금 Flower가 인증 없는 요청을 정말 거부하는지도 봅니다.
+# **연습 2.** `/api/workers`의 응답(`fl.api("workers")`가 돌려주는 딕셔너리)과 워커 이름(`w.nodename` 같은 것)을 받아,
+# 그 워커가 소비하는 큐 이름을 정렬한 리스트로 돌려주는 함수를 `답`에 담으세요. 확인 셀은 큐 두 개를 소비하는 워커를
+# 새로 띄우고, 그 워커에 대한 응답으로도 부릅니다.
 
-# %%
-변수_이름 = "FLOWER_UNAUTHENTICATED_API"
+# %% tags=["answer"]
+답 = ...
 
-# %%
-import os
+# %% tags=["check"]
+확인.연습_2(답)
 
-assert 변수_이름 == "FLOWER_UNAUTHENTICATED_API"
-assert 변수_이름 not in os.environ
-assert requests.get(fl.local_url + "api/tasks", timeout=5).status_code == 401
-print("정답입니다.")
+# %% tags=["solution"] jupyter={"source_hidden": true}
+def 큐_목록(응답, 워커):
+    return sorted(q["name"] for q in 응답[워커]["active_queues"])
+
+
+답 = 큐_목록
+fl.wait_for_worker(w.nodename)  # 6절에서 Flower를 다시 띄웠으니 워커에게 새로 묻습니다
+print(답(fl.api("workers"), w.nodename))
+확인.연습_2(답)
+
+# %% [markdown]
+# **연습 3.** Flower의 주소(`fl.local_url`)와 인증(`None`, 또는 `("사용자", "비밀번호")`)을 받아, 그 인증으로
+# `/api/workers`를 불렀을 때의 HTTP 상태 코드를 돌려주는 함수를 `답`에 담으세요. 확인 셀은 인증 없이, 틀린 비밀번호로,
+# 맞는 비밀번호(`fl.auth`)로 부르게 하고, 같은 호출을 직접 해서 비교합니다.
+
+# %% tags=["answer"]
+답 = ...
+
+# %% tags=["check"]
+확인.연습_3(답)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+def 상태_코드(주소, 인증):
+    return requests.get(주소 + "api/workers", auth=인증, timeout=10).status_code
+
+
+답 = 상태_코드
+print(답(fl.local_url, None), 답(fl.local_url, fl.auth))
+확인.연습_3(답)
 
 # %% [markdown]
 # 실습을 마쳤으면 이 커널이 띄운 것을 모두 멈춥니다. Flower도 함께 멈춥니다.

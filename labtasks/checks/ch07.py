@@ -1,0 +1,51 @@
+"""07장 연습문제의 확인 함수. 답을 어떻게 판정하는지 읽어 볼 수 있습니다."""
+import requests
+
+from ..handle import lab
+from . import judge
+
+
+def _flower():
+    """이 커널이 띄운 Flower(없으면 새로 띄웁니다)."""
+    fl = lab.flower_
+    return fl if fl is not None and fl.alive() else lab.flower()
+
+
+def 연습_1(답):
+    """Flower가 그 id의 mult(6, 7)를 보았고, 결과가 42인지 봅니다."""
+    def test(답):
+        assert isinstance(답, str), "REST API가 돌려준 JSON에서 태스크 id(문자열)만 꺼내세요."
+        응답 = requests.get(_flower().local_url + "api/task/info/" + 답, auth=_flower().auth, timeout=10)
+        assert 응답.status_code == 200, "Flower가 모르는 태스크 id입니다. Flower의 API로 보냈나요?"
+        정보 = _flower().wait_for_task(답, timeout=10)
+        assert 정보["name"] == "labtasks.tasks.basics.mult", "태스크 이름 전체를 경로에 넣으세요."
+        assert 정보["args"] == "[6, 7]", "인자를 JSON의 args에 리스트로 넣으세요."
+        assert 정보["result"] == "42", "태스크가 끝나 결과가 나와야 합니다."
+    judge("07", 1, 답, test)
+
+
+def 연습_2(답):
+    """응답을 바꿔도 맞는지 봅니다: 꾸민 응답 하나와, 큐 둘을 소비하는 새 워커 ex07의 응답."""
+    def test(답):
+        assert callable(답), "/api/workers의 응답(딕셔너리)과 워커 이름을 받는 함수를 답으로 주세요."
+        꾸민_응답 = {"x@h": {"active_queues": [{"name": "나"}, {"name": "가"}]}}
+        assert 답(꾸민_응답, "x@h") == ["가", "나"], \
+            "응답이 바뀌면 답도 바뀌어야 합니다. 그 워커의 active_queues에서 이름만 모아 정렬하세요."
+        fl = _flower()
+        w = lab.worker("ex07", queues=["ex07_b", "ex07_a"], concurrency=1)
+        fl.wait_for_worker(w.nodename)
+        assert 답(fl.api("workers"), w.nodename) == ["ex07_a", "ex07_b"], \
+            "새 워커 ex07에 대해 다른 값이 나왔습니다. 워커 이름으로 그 워커의 항목을 찾으세요."
+    judge("07", 2, 답, test)
+
+
+def 연습_3(답):
+    """세 가지 인증으로 정말 API를 불러 얻은 상태 코드인지, 같은 호출을 다시 해서 봅니다."""
+    def test(답):
+        assert callable(답), "주소와 인증을 받아 상태 코드를 돌려주는 함수를 답으로 주세요."
+        fl = _flower()
+        for 인증, 설명 in [(None, "인증 없이"), (("lab", "wrong-password"), "틀린 비밀번호로"),
+                          (fl.auth, "맞는 비밀번호로")]:
+            기대 = requests.get(fl.local_url + "api/workers", auth=인증, timeout=10).status_code
+            assert 답(fl.local_url, 인증) == 기대, f"{설명} 부른 결과가 실제 상태 코드와 다릅니다."
+    judge("07", 3, 답, test)

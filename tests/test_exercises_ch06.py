@@ -1,0 +1,59 @@
+"""Chapter 06's exercises: each solution passes, plausible wrong answers fail, the placeholder
+only reminds. Workers run in-process as in the notebook."""
+import pytest
+from celery import chain, group
+
+from labtasks import lab
+from labtasks.chapters import db
+from labtasks.checks import ch06 as 확인
+
+
+@pytest.fixture(scope="module")
+def workers():
+    lab.up()
+    db.worker("db", pool="prefork", concurrency=2)
+    yield
+    lab.down()
+
+
+def test_placeholders_only_remind(capsys):
+    확인.연습_1(...)
+    확인.연습_2(...)
+    assert capsys.readouterr().out.count("아직 답을 쓰지 않았습니다") == 2
+
+
+def test_exercise_1(workers):
+    확인.연습_1(group(db.db_call_threadsafe.s(pause=0.3) for _ in range(4)))
+    확인.연습_1(group(db.db_call_threadsafe.s(pause=0.3) for _ in range(4)))  # twice, same verdict
+
+
+@pytest.mark.parametrize("wrong", [
+    group(db.db_call.s(pause=0.3) for _ in range(4)),            # one connection on the class
+    [420, 420, 420, 420],                                         # the literal results
+    group(db.db_call_threadsafe.s(pause=0.3) for _ in range(3)),  # not four
+    chain(db.db_call_threadsafe.si(pause=0.3) for _ in range(4)),  # one after another
+    group(db.db_query.s() for _ in range(4)),                     # None in the threads pool
+], ids=["class-connection", "literal", "three", "chain", "process-connection"])
+def test_exercise_1_wrong(workers, wrong):
+    with pytest.raises(AssertionError):
+        확인.연습_1(wrong)
+
+
+def 닫는_시그널(run):
+    자식에서 = any(e["label"] == "task_prerun" and e["pid"] != run["main_pid"] for e in run["events"])
+    return "worker_process_shutdown" if 자식에서 else "worker_shutdown"
+
+
+def test_exercise_2():
+    확인.연습_2(닫는_시그널)
+
+
+@pytest.mark.parametrize("wrong", [
+    "worker_shutdown",                                             # a literal name
+    lambda run: "worker_shutdown",                                 # the same for every worker
+    lambda run: {"prefork": "worker_process_shutdown"}.get(run["pool"], "worker_shutdown"),  # by pool
+    lambda run: "worker_shutdown" if 닫는_시그널(run) != "worker_shutdown" else "worker_process_shutdown",
+], ids=["literal", "constant", "by-pool-name", "inverted"])
+def test_exercise_2_wrong(wrong):
+    with pytest.raises(AssertionError):
+        확인.연습_2(wrong)
