@@ -6,6 +6,7 @@ from ..app import app
 
 @app.task
 def add(x, y):
+    """두 수를 더합니다."""
     return x + y
 
 

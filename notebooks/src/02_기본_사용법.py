@@ -15,7 +15,8 @@
 # 아래 셀 하나로 브로커와 결과 백엔드, 그리고 `celery` 큐를 소비하는 워커 `w1`을 준비합니다.
 
 # %%
-from labtasks import lab, app
+from labtasks import lab
+from labtasks.tasks import add, mult, slow_add
 
 lab.up()
 w = lab.worker("w1", queues=["celery"], pool="prefork", concurrency=2)
@@ -27,6 +28,8 @@ w = lab.worker("w1", queues=["celery"], pool="prefork", concurrency=2)
 # 지정합니다. 이 강좌의 앱은 `labtasks/app.py`에 있고 같은 방식으로 설정합니다. 몇 가지를 읽어 봅시다.
 
 # %%
+from labtasks import app
+
 for key in ["task_serializer", "accept_content", "worker_send_task_events",
             "task_send_sent_event", "broker_connection_timeout", "include"]:
     print(f"{key:26} {app.conf[key]!r}")
@@ -62,8 +65,6 @@ print(maybe_list('tasks'), maybe_list(('tasks',)), maybe_list(('tasks' 'db_tasks
 # %%
 import inspect
 
-from labtasks.tasks import add, mult, slow_add
-
 print(inspect.getsource(add.run))
 print("태스크 이름:", add.name)
 
@@ -94,7 +95,7 @@ lab.worker("w1", queues=["celery"], pool="prefork", concurrency=2) is w
 # ## 4. 태스크 열 개 보내기
 #
 # 가이드의 `make_request`를 그대로 옮겨 봅시다. `apply_async`는 메시지를 큐에 넣고 곧바로 돌아옵니다.
-# 돌아온 값은 결과 자체가 아니라 결과를 찾아갈 수 있는 표(`AsyncResult`)입니다.
+# 돌아온 값은 결과 자체가 아니라 나중에 결과를 찾아갈 때 쓰는 번호표(`AsyncResult`)입니다.
 
 # %%
 def make_request(n):
@@ -106,7 +107,7 @@ results = make_request(10)
 
 # %% [markdown]
 # 워커 로그에는 태스크마다 받은 줄(`received`)과 끝낸 줄(`succeeded`)이 남습니다.
-# 태스크 id와 시각은 실행할 때마다 달라서 출력에서는 가려 두었습니다.
+# 줄마다 대괄호 안의 태스크 id와 맨 앞의 시각은 실행할 때마다 달라집니다.
 
 # %%
 log = w.logs(200)
@@ -153,7 +154,7 @@ print(result.state, result.ready())
 # ## 6. 잘못 보냈을 때
 #
 # 인자 개수가 틀리면 메시지를 보내기 **전에** 이 커널에서 바로 `TypeError`가 납니다.
-# Celery가 함수의 시그니처와 인자를 먼저 맞춰 보기 때문입니다.
+# Celery가 보내기 전에 함수가 받는 인자 목록과 넘긴 인자를 맞춰 보기 때문입니다.
 
 # %% tags=["raises-exception"]
 add.delay(1)
@@ -181,7 +182,8 @@ print([line for line in w.logs(200) if "unregistered task" in line][-1])
 
 # %% [markdown]
 # 조용히 `PENDING`에 머무는 경우도 있습니다. 아무 워커도 소비하지 않는 큐로 보냈을 때입니다. 3장 라우팅에서 가이드의 예시로 직접 확인합니다.
-#
+
+# %% [markdown]
 # ## 정리
 #
 # - 앱 설정은 `app.conf`에 있다. 태스크 모듈 목록은 `('tasks',)`처럼 쉼표 있는 튜플이나 리스트로 쓴다.
@@ -192,40 +194,56 @@ print([line for line in w.logs(200) if "unregistered task" in line][-1])
 # %% [markdown]
 # ## 연습문제
 #
-# **연습 1.** `mult` 태스크로 6 × 7을 **워커에서** 계산하세요. 보낸 결과를 `결과_1`에 담습니다. (예시 답이 들어 있습니다.)
+# 확인 셀은 답을 `w1`에서 실제로 실행해 보고 판정합니다. 정답은 각 확인 셀 아래에 접혀 있습니다.
 
 # %%
-결과_1 = mult.delay(6, 7)
-
-# %%
-from celery.result import AsyncResult
-
-assert isinstance(결과_1, AsyncResult), "직접 부르지 말고 delay나 apply_async로 보내세요."
-assert 결과_1.get(timeout=10) == 42
-print("정답입니다.")
+from labtasks.checks import ch02 as 확인
 
 # %% [markdown]
-# **연습 2.** `AsyncResult` 목록을 받아, 모두 끝났으면 `True`를 돌려주는 함수 `모두_끝났나`를 쓰세요.
-# 결과를 기다리지 말고 `ready()`만 보세요.
+# **연습 1.** `mult` 태스크로 6 × 7을 **워커에서** 계산하세요. 워커에 보내고 돌려받은 것을 `답`에 담습니다.
 
-# %%
+# %% tags=["answer"]
+답 = ...
+
+# %% tags=["check"]
+확인.연습_1(답)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+답 = mult.delay(6, 7)
+확인.연습_1(답)
+
+# %% [markdown]
+# **연습 2.** `AsyncResult` 목록을 받아, 모두 끝났으면 `True`를, 하나라도 아직이면 `False`를 돌려주는 함수를 쓰고
+# 그 함수를 `답`에 담으세요. 성공했든 실패했든 끝난 것은 끝난 것입니다. 결과를 기다리지 말고 지금 끝났는지만 보세요.
+# 확인 셀은 성공한 태스크, 실패한 태스크, 2초 걸리는 `slow_add`를 섞어서 함수를 불러 봅니다.
+
+# %% tags=["answer"]
+답 = ...
+
+# %% tags=["check"]
+확인.연습_2(답)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
 def 모두_끝났나(results):
     return all(r.ready() for r in results)
 
-# %%
-assert 모두_끝났나(results) is True  # 4절에서 보낸 열 개는 이미 끝났다
-assert 모두_끝났나(results + [slow_add.delay(1, 1, seconds=2)]) is False
-print("정답입니다.")
+
+답 = 모두_끝났나
+확인.연습_2(답)
 
 # %% [markdown]
-# **연습 3.** 워커가 모르는 이름으로 보낸 태스크의 최종 상태를 `상태_3`에 문자열로 쓰세요.
+# **연습 3.** 워커에 등록되지 않은 이름으로 태스크를 하나 보내고, 돌려받은 것을 `답`에 담으세요.
+# 확인 셀은 워커가 그 태스크를 어떤 실패로 기록하는지 봅니다.
 
-# %%
-상태_3 = "FAILURE"
+# %% tags=["answer"]
+답 = ...
 
-# %%
-assert 상태_3 == unknown.state
-print("정답입니다.")
+# %% tags=["check"]
+확인.연습_3(답)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+답 = app.send_task("labtasks.tasks.basics.나눗셈", args=[6, 3])
+확인.연습_3(답)
 
 # %% [markdown]
 # 실습을 마쳤으면 이 커널이 띄운 것을 모두 멈춥니다.
