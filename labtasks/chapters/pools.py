@@ -1,73 +1,102 @@
-"""Chapter 08, the kernel's side: time a batch on each pool, plot it, start a worker under
-taskset. The tasks are in ``labtasks.tasks.pools``."""
+"""Chapter 08, the kernel's side: one worker per pool, a timed I/O batch and CPU batch on each,
+the CPU each task got, a plot, and a worker started under taskset. The tasks are in
+``labtasks.tasks.pools``."""
+import math
+import os
 import shutil
 import time
+from pathlib import Path
 
 from celery import group
 
 from ..display import Table
 from ..errors import LabError
 from ..handle import lab
-from ..tasks.pools import ONE_SECOND_OF_CPU, burn, io_wait  # noqa: F401
+from ..tasks.pools import ROUNDS, burn, io_wait  # noqa: F401
+
+#: The chapter's workers: pool -> concurrency.
+POOLS = {"prefork": 2, "threads": 20, "gevent": 20, "solo": 1}
+#: The two batches: (task signature, how many).
+IO_BATCH = (io_wait.s(0.3), 10)
+CPU_BATCH = (burn.s(ROUNDS // 2), 4)
+#: The CPU batch runs this many times on each pool, the pools taking turns, so that a load that
+#: comes and goes on a busy machine falls on both alike.
+CPU_ROUNDS = 2
 
 
-#: The two batches of the chapter: (task signature, how many).
-BATCHES = {"I/O": (io_wait.s(0.5), 20), "CPU": (burn.s(), 4)}
+def start_workers(pools=POOLS) -> dict:
+    """One worker per pool, each on its own queue ``pool-<name>``."""
+    return {p: lab.worker(f"pool-{p}", queues=[f"pool-{p}"], pool=p, concurrency=c)
+            for p, c in pools.items()}
 
 
-def time_batch(sig, n: int, timeout: float = 120) -> tuple[float, list]:
-    """Seconds from sending ``n`` copies of ``sig`` as a group until every result is back."""
+def run_batch(pool: str, batch, timeout: float = 60) -> tuple[float, list]:
+    """Seconds from sending the batch to ``pool``'s worker until every result is back."""
+    sig, n = batch
     began = time.monotonic()
-    results = group(sig.clone() for _ in range(n))().get(timeout=timeout)
-    return time.monotonic() - began, results
+    results = group(sig.clone() for _ in range(n)).apply_async(queue=f"pool-{pool}")
+    values = results.get(timeout=timeout)
+    return time.monotonic() - began, values
 
 
-def measure(pool: str, concurrency: int, batches=("I/O", "CPU")) -> dict[str, float]:
-    """Start a worker with ``pool``, time each batch on it, stop it.
+def measure(io_pools=tuple(POOLS), cpu_pools=("prefork", "threads")) -> "Timings":
+    """Time the I/O batch on ``io_pools``, then the CPU batch on ``cpu_pools`` in turns.
 
-    For the CPU batch it also gives ``"CPU 병렬도"``: the CPU seconds all ``burn`` tasks got,
-    divided by the batch's seconds, i.e. how many CPUs worked on the batch at once on average.
+    For the CPU batch: ``태스크당 CPU`` is the CPU seconds one ``burn`` got (the same work
+    everywhere), ``CPU 병렬도`` the CPU seconds of all tasks divided by the seconds from the first
+    task's start to the last one's end (the tasks' own clocks, so the messaging around them does
+    not count): how many CPUs worked on the batch at once, on average.
     """
-    w = lab.worker(f"pool-{pool}", queues=["pools"], pool=pool, concurrency=concurrency)
-    timings = {}
-    try:
-        for name in batches:
-            timings[name], results = time_batch(BATCHES[name][0].set(queue="pools"),
-                                                BATCHES[name][1])
-            if name == "CPU":
-                timings["CPU 병렬도"] = sum(r["cpu"] for r in results) / timings[name]
-        return timings
-    finally:
-        w.stop()
+    timings = Timings({p: {} for p in io_pools})
+    for pool in io_pools:
+        timings[pool]["I/O 배치"], _ = run_batch(pool, IO_BATCH)
+    spent = {p: [0.0, 0.0, 0.0, 0] for p in cpu_pools}  # batch s, tasks' span s, CPU s, tasks
+    for _ in range(CPU_ROUNDS):
+        for pool in cpu_pools:
+            wall, results = run_batch(pool, CPU_BATCH)
+            spent[pool][0] += wall
+            spent[pool][1] += max(r["end"] for r in results) - min(r["start"] for r in results)
+            spent[pool][2] += sum(r["cpu"] for r in results)
+            spent[pool][3] += len(results)
+    for pool, (wall, span, cpu, n) in spent.items():
+        timings[pool].update({"CPU 배치": wall / CPU_ROUNDS, "태스크당 CPU": cpu / n,
+                              "CPU 병렬도": cpu / span})
+    return timings
 
 
 class Timings(Table, dict):
-    """{pool: {batch: seconds}}; shows as a table of seconds."""
+    """{pool: {column: value}}; shows as a table."""
 
-    headers, caption = ["풀", "I/O 배치", "CPU 배치", "CPU 병렬도"], "걸린 시간"
+    headers, caption = ["풀", "I/O 배치", "CPU 배치", "태스크당 CPU", "CPU 병렬도"], "잰 값"
 
     def rows(self):
-        return [[pool] + [f"{t[b]:.2f} s" if b in t else "—" for b in BATCHES]
-                + [f"{t['CPU 병렬도']:.2f}" if "CPU 병렬도" in t else "—"]
-                for pool, t in self.items()]
+        def cell(t, key):
+            if key not in t:
+                return "—"
+            return f"{t[key]:.2f}" + ("" if key == "CPU 병렬도" else " s")
+        return [[pool] + [cell(t, k) for k in self.headers[1:]] for pool, t in self.items()]
 
 
 def plot(timings: Timings, labels: dict[str, str] | None = None):
-    """Grouped bars: one group per batch, one bar per pool."""
+    """Three panels: the I/O batch's seconds, the CPU batch's seconds, the CPU parallelism."""
+    import koreanize_matplotlib  # noqa: F401 - a Hangul font for the titles and labels
     import matplotlib.pyplot as plt
     labels = labels or {}
-    pools = list(timings)
-    fig, axes = plt.subplots(1, len(BATCHES), figsize=(10, 3.6))
-    for ax, batch in zip(axes, BATCHES):
-        shown = [p for p in pools if batch in timings[p]]
-        values = [timings[p][batch] for p in shown]
+    colours = {"prefork": "#4c72b0", "threads": "#55a868", "gevent": "#c44e52", "solo": "#8172b2"}
+    panels = [("I/O 배치", f"I/O 배치: io_wait {IO_BATCH[1]}개", "걸린 시간(초, 낮을수록 좋음)", "%.2f s"),
+              ("CPU 배치", f"CPU 배치: burn {CPU_BATCH[1]}개", "걸린 시간(초, 낮을수록 좋음)", "%.2f s"),
+              ("CPU 병렬도", "CPU 배치의 CPU 병렬도", "함께 일한 CPU 수(평균)", "%.2f")]
+    fig, axes = plt.subplots(1, len(panels), figsize=(12, 3.6))
+    for ax, (key, title, ylabel, fmt) in zip(axes, panels):
+        shown = [p for p in timings if key in timings[p]]
+        values = [timings[p][key] for p in shown]
         bars = ax.bar([labels.get(p, p) for p in shown], values,
-                      color=["#4c72b0", "#55a868", "#c44e52", "#8172b2"][:len(shown)])
-        ax.bar_label(bars, fmt="%.1f s")
-        sig, n = BATCHES[batch]
-        ax.set_title(f"{batch} batch: {n} x {sig.name.rsplit('.', 1)[-1]}")
-        ax.set_ylabel("seconds (lower is better)")
-        ax.set_ylim(0, max(values) * 1.2)
+                      color=[colours.get(p, "#999999") for p in shown])
+        ax.bar_label(bars, fmt=fmt)
+        ax.set_title(title)
+        ax.set_ylabel(ylabel)
+        ax.set_ylim(0, max(values + [1.0]) * 1.25)
+    axes[-1].axhline(1, color="#888888", linestyle="--", linewidth=1)
     fig.tight_layout()
     return fig
 
@@ -81,10 +110,46 @@ def start_pinned(cpus: str = "0", concurrency: str | None = None, name: str = "p
                       prefix=("taskset", "-c", cpus))
 
 
+def banner_lines(worker) -> list[str]:
+    """The lines of a worker's startup log that say its concurrency (banner, ``auto``)."""
+    return [line.split("] ", 1)[-1].lstrip("- *>.") for line in worker.logs(200)
+            if "concurrency:" in line or "worker_concurrency='auto'" in line]
+
+
 def banner_concurrency(worker) -> int:
     """The number after ``concurrency:`` in a worker's startup banner."""
-    for line in worker.logs(200):
+    for line in banner_lines(worker):
         if "concurrency:" in line:
             return int(line.split("concurrency:")[1].split()[0])
     raise ValueError("배너에 concurrency 줄이 없습니다")
 
+
+def cpu_quota() -> tuple[str, float | None]:
+    """The cgroup CPU quota of this machine or container, as (what the file says, CPUs).
+
+    cgroup v2 keeps it in ``cpu.max`` ("150000 100000" after ``docker run --cpus=1.5``, "max
+    100000" without a limit); cgroup v1 in ``cpu.cfs_quota_us`` and ``cpu.cfs_period_us``.
+    """
+    root = Path("/sys/fs/cgroup")
+    if (root / "cpu.max").exists():
+        text = (root / "cpu.max").read_text().strip()
+        quota, period = text.split()
+        shown = f"cpu.max: {text}"
+    elif (root / "cpu" / "cpu.cfs_quota_us").exists():
+        quota = (root / "cpu" / "cpu.cfs_quota_us").read_text().strip()
+        period = (root / "cpu" / "cpu.cfs_period_us").read_text().strip()
+        shown = f"cpu/cpu.cfs_quota_us: {quota}, cpu/cpu.cfs_period_us: {period}"
+    else:
+        return "cgroup CPU 파일 없음", None
+    limited = quota not in ("max", "-1")
+    return shown, int(quota) / int(period) if limited else None
+
+
+def auto_concurrency(affinity: int, quota: float | None) -> int:
+    """What ``-c auto`` gives a prefork worker: the usable CPUs, capped by the quota rounded up."""
+    return affinity if quota is None else min(affinity, max(1, math.ceil(quota)))
+
+
+def usable_cpus(pid: int = 0) -> int:
+    """The CPUs the scheduler lets process ``pid`` run on (0: this one)."""
+    return len(os.sched_getaffinity(pid))

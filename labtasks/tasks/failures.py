@@ -14,14 +14,14 @@ from .basics import add
 
 @app.task
 def divide(x, y):
-    """Fails with ZeroDivisionError when ``y`` is 0."""
+    """``y``가 0이면 ZeroDivisionError로 실패합니다."""
     return x / y
 
 
 @app.task(bind=True, autoretry_for=(ConnectionError,), retry_backoff=True, retry_jitter=False,
           max_retries=3)
 def fetch_flaky(self, failures=2):
-    """Raises ConnectionError on its first ``failures`` attempts; Celery retries it by itself."""
+    """처음 ``failures``번의 시도는 ConnectionError를 냅니다. 재시도는 Celery가 알아서 합니다."""
     if self.request.retries < failures:
         raise ConnectionError(f"{self.request.retries + 1}번째 시도: 연결 실패")
     return f"{self.request.retries + 1}번째 시도에 성공"
@@ -29,7 +29,7 @@ def fetch_flaky(self, failures=2):
 
 @app.task(bind=True, max_retries=3)
 def call_api(self, message, failures=1):
-    """Retried by hand with ``self.retry(countdown=…)`` when the (pretend) API is down."""
+    """(흉내 낸) API가 응답하지 않으면 ``self.retry(countdown=…)``로 직접 재시도합니다."""
     try:
         if self.request.retries < failures:
             raise ConnectionError("API 서버가 응답하지 않음")
@@ -40,7 +40,7 @@ def call_api(self, message, failures=1):
 
 @app.task(soft_time_limit=0.5, time_limit=3)
 def slow_report(seconds=2):
-    """Catches the soft time limit and returns what it finished."""
+    """소프트 시간 제한을 잡아서, 하던 일을 정리하고 돌려줍니다."""
     try:
         for _ in range(int(seconds * 10)):
             time.sleep(0.1)
@@ -51,14 +51,14 @@ def slow_report(seconds=2):
 
 @app.task(time_limit=0.5)
 def stuck(seconds=5):
-    """Never finishes in time: the hard limit kills the process running it."""
+    """제한 시간 안에 끝나지 않습니다. 하드 제한이 이 태스크를 실행하던 프로세스를 죽입니다."""
     time.sleep(seconds)
     return "끝"
 
 
 @app.task(bind=True)
 def wait_inside(self, x, y):
-    """The mistake: waiting for another task's result inside a task."""
+    """잘못된 예: 태스크 안에서 다른 태스크의 결과를 기다립니다."""
     return add.delay(x, y).get(timeout=5)
 
 
@@ -74,11 +74,12 @@ def _keys(run):
 
 
 def _execute_once(run, i, seconds):
+    """실행할 때마다 횟수를 세고, 효과는 ``i``마다 한 번만 남깁니다(멱등)."""
     executions, effects = _keys(run)
     client = _redis()
-    client.hincrby(executions, i, 1)          # every execution counts, including repeats
+    client.hincrby(executions, i, 1)          # 다시 실행된 것까지 모두 셉니다
     time.sleep(seconds)
-    client.hsetnx(effects, i, os.getpid())    # the effect itself happens once per i: idempotent
+    client.hsetnx(effects, i, os.getpid())    # 이미 있으면 쓰지 않음: 효과는 i마다 하나
     client.expire(executions, 3600)
     client.expire(effects, 3600)
     return i

@@ -3,26 +3,27 @@ import time
 
 from ..app import app
 
-#: Loop rounds of ``burn`` that take roughly one second of pure Python on the course machine.
-ONE_SECOND_OF_CPU = 12_000_000
+#: Loop rounds of ``burn``: about half a second of pure Python on the course machine.
+ROUNDS = 12_000_000
 
 
 @app.task
 def io_wait(seconds=0.5):
-    """Wait like a network call does: the process sleeps and holds no CPU."""
+    """네트워크 응답을 기다리듯 잠듭니다. 기다리는 동안 CPU를 쓰지 않습니다."""
     time.sleep(seconds)
     return seconds
 
 
 @app.task
-def burn(rounds=ONE_SECOND_OF_CPU):
-    """Pure-Python arithmetic: holds the GIL the whole time.
+def burn(rounds=ROUNDS):
+    """순수 파이썬 계산만 합니다. 도는 내내 GIL을 쥐고 있습니다.
 
-    Returns how long it took and how much CPU its own thread got meanwhile: the difference is
-    time spent waiting for a CPU or for the GIL.
+    시작과 끝 시각(start, end), 걸린 시간(wall), 그동안 이 스레드가 실제로 받은 CPU 시간(cpu)을
+    돌려줍니다. wall과 cpu의 차이는 CPU나 GIL을 기다린 시간입니다.
     """
-    wall, cpu = time.perf_counter(), time.thread_time()
+    start, wall, cpu = time.time(), time.perf_counter(), time.thread_time()
     total = 0
     for i in range(rounds):
         total += i * i % 7
-    return {"wall": time.perf_counter() - wall, "cpu": time.thread_time() - cpu}
+    return {"start": start, "end": time.time(), "wall": time.perf_counter() - wall,
+            "cpu": time.thread_time() - cpu}

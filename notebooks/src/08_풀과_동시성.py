@@ -4,19 +4,21 @@
 # ## 학습 목표
 #
 # - 워커 옵션 `--pool`(`-P`)과 `--concurrency`(`-c`)가 무엇을 정하는지 안다.
-# - `prefork`, `threads`, `gevent`, `solo` 풀에 같은 일을 시켜 걸린 시간을 **직접 재고** 그래프로 비교한다.
-# - "I/O에는 스레드, CPU에는 프로세스"라는 가이드의 조언을 숫자로 설명한다(GIL).
-# - 기본 동시성이 컨테이너나 `taskset`의 CPU 제한을 모른다는 것을 확인하고, `-c`를 직접 주는 법을 안다.
+# - `prefork`, `threads`, `gevent`, `solo` 풀에 같은 일을 시켜 걸린 시간과 CPU 시간을 **직접 재고** 그래프로 비교한다.
+# - "I/O에는 스레드, CPU에는 프로세스"라는 가이드의 조언을 잰 숫자로 설명한다(GIL).
+# - 기본 동시성이 `taskset`의 CPU 친화도와 컨테이너의 CPU 할당량(cgroup)을 모른다는 것을 확인하고, `-c`나 `-c auto`로 맞춘다.
 #
 # **준비물**: 02장(워커 띄우기), 06장(풀마다 다른 시그널).
 #
-# 이 장은 워커를 풀마다 하나씩 띄웠다 멈추며 시간을 잽니다. 그래서 맨 위에서는 브로커만 준비합니다.
+# 이 장은 풀마다 워커를 하나씩, 각자의 큐(`pool-prefork`, `pool-threads`, …)로 띄웁니다.
 
 # %%
 from labtasks import lab
 from labtasks.chapters import pools
 
 lab.up()
+workers = pools.start_workers()
+mon = lab.monitor()
 
 # %% [markdown]
 # ## 1. 풀(pool)과 동시성(concurrency)
@@ -30,10 +32,16 @@ lab.up()
 # | `gevent` | 메인 프로세스 안의 그린렛(greenlet) N개 | 동시에 돌릴 그린렛 수 |
 # | `solo` | 메인 프로세스 자신, 한 번에 하나 | 의미 없음 |
 #
-# 터미널에서는 `celery -A labtasks worker -P threads -c 20`처럼 씁니다. 재어 볼 태스크는 두 가지입니다.
+# 위 셀이 띄운 워커는 다음과 같습니다. 터미널에서는 `celery -A labtasks worker -P threads -c 20`처럼 씁니다.
+
+# %%
+lab.workers()
+
+# %% [markdown]
+# 재어 볼 태스크는 두 가지입니다.
 #
-# - `io_wait(0.5)`: 0.5초 동안 잠듭니다. 네트워크나 DB 응답을 기다리는 일처럼 CPU를 쓰지 않습니다.
-# - `burn()`: 순수 파이썬 계산을 1초쯤 합니다. 그동안 GIL을 쥐고 있습니다.
+# - `io_wait(seconds)`: 잠들어 있습니다. 네트워크나 DB 응답을 기다리는 일처럼 CPU를 쓰지 않습니다.
+# - `burn(rounds)`: 순수 파이썬 계산을 합니다. 그동안 GIL을 쥐고 있습니다. 스스로 받은 CPU 시간(`time.thread_time()`)을 돌려줍니다.
 
 # %%
 import inspect
@@ -49,32 +57,30 @@ print(inspect.getsource(pools.burn.run))
 # `gevent` 풀은 항상 별도의 워커 프로세스로 띄웁니다. `celery` 명령은 `-P gevent`를 보면 스스로 패치하고,
 # `lab.worker(pool="gevent")`도 같은 일을 합니다.
 #
-# 참고로 가이드가 함께 소개하는 `eventlet`은 상류(upstream)에서 더 이상 권하지 않습니다. eventlet 프로젝트는 유지보수만 하면서
+# 참고로 가이드가 함께 소개하는 `eventlet`은 개발진이 더 이상 권하지 않습니다. eventlet 프로젝트는 유지보수만 하면서
 # 새 코드에서는 쓰지 말라고 안내합니다. Celery의 `-P eventlet`은 아직 남아 있지만, 같은 자리에는 `gevent`를 쓰세요.
 #
 # ## 2. 재기
 #
-# 풀마다 워커를 하나 띄우고 두 배치를 보낸 뒤, 모든 결과가 돌아올 때까지 걸린 시간을 잽니다.
+# 각 워커에 두 배치를 보내고, 모든 결과가 돌아올 때까지 걸린 시간을 잽니다.
 #
-# - I/O 배치: `io_wait(0.5)` 20개
-# - CPU 배치: `burn()` 4개 (`prefork`와 `threads`만. `gevent`와 `solo`도 한 번에 하나만 계산하므로 `threads`와 같은 모양이 됩니다.)
+# - I/O 배치: `io_wait(0.3)` 10개. 네 풀 모두.
+# - CPU 배치: `burn` 4개. `prefork`와 `threads`만 잽니다(`gevent`와 `solo`도 한 번에 한 태스크만 계산하므로 `threads`와 같은 모양이 됩니다).
+#   다른 프로그램이 CPU를 쓰다 말다 하면 한쪽만 손해를 보므로, 두 풀이 번갈아 두 번씩 돌리고 합칩니다.
 #
-# 동시성은 `prefork` 2(이 컴퓨터의 코어 수만큼), `threads`와 `gevent` 20, `solo`는 1입니다. 30초쯤 걸립니다.
+# CPU 배치에서는 시간 말고 두 숫자를 더 봅니다.
+#
+# - **태스크당 CPU**: `burn` 하나가 실제로 CPU를 쓴 시간. 같은 계산이니 풀과 관계없이 비슷해야 합니다.
+# - **CPU 병렬도**: 태스크들이 쓴 CPU 시간을 모두 더해, 첫 태스크가 시작해서 마지막 태스크가 끝날 때까지의 시간으로 나눈 값.
+#   평균 몇 개의 CPU가 함께 일했는지를 뜻합니다.
 
 # %%
-timings = pools.Timings(
-    prefork=pools.measure("prefork", 2),
-    threads=pools.measure("threads", 20),
-    gevent=pools.measure("gevent", 20, batches=["I/O"]),
-    solo=pools.measure("solo", 1, batches=["I/O"]),
-)
+timings = pools.measure()
 
 # %% [markdown]
-# 잰 시간은 컴퓨터와 그때의 부하에 따라 달라지므로, 아래 표는 실행할 때마다 조금씩 다릅니다. 특히 CPU 배치는 다른 프로그램이
-# CPU를 쓰고 있으면 `prefork`가 코어 두 개를 다 쓰지 못해 `threads`와 차이가 줄어듭니다.
+# 잰 값은 컴퓨터와 그때의 부하에 따라 달라지므로 아래 표와 그래프는 실행할 때마다 다릅니다.
 
 # %% tags=["nbval-ignore-output"]
-assert all(t > 0 for row in timings.values() for t in row.values())
 timings
 
 # %%
@@ -83,62 +89,85 @@ labels = {"prefork": "prefork c=2", "threads": "threads c=20", "gevent": "gevent
 fig = pools.plot(timings, labels)
 
 # %% [markdown]
-# 그래프 하나에 교훈이 다 들어 있습니다. 숫자 대신 **비율**로 읽어 봅시다(여유를 넉넉히 둔 비교라서 부하가 조금 있어도 같은 결론이 나옵니다).
-#
-# CPU 배치에는 표의 마지막 열, **CPU 병렬도**도 봅니다. 태스크들이 실제로 CPU를 쓴 시간(스레드마다 `time.thread_time()`)을 모두 더해
-# 배치 시간으로 나눈 값으로, 평균 몇 개의 CPU가 함께 일했는지를 뜻합니다. 코어가 둘이면 `prefork -c 2`는 2에 가깝고
-# (다른 프로그램이 CPU를 쓰고 있으면 그보다 작습니다), `threads`는 GIL 때문에 스레드가 몇 개든 1을 넘지 못합니다.
+# 숫자 대신 **비율**로 읽어 봅시다. 아래 셀은 여유를 넉넉히 둔 비교라서, 컴퓨터가 바빠도 같은 결론이 나옵니다.
+# 출력된 문장은 모두 방금 잰 값으로 확인한 것입니다.
 
 # %%
-io, cpu = ({p: t[b] for p, t in timings.items() if b in t} for b in ("I/O", "CPU"))
+io = {p: t["I/O 배치"] for p, t in timings.items()}
+cpu = {p: t for p, t in timings.items() if "CPU 배치" in t}
 
-assert io["threads"] < io["prefork"] / 3
-print("I/O 배치: threads(20개 동시)가 prefork(2개 동시)보다 3배 넘게 빠름")
-assert io["gevent"] < io["prefork"] * 0.8
+assert io["threads"] < io["prefork"] / 1.5
+print("I/O 배치: threads(20개 동시)가 prefork(2개 동시)보다 1.5배 넘게 빠름")
+assert io["gevent"] < io["prefork"]
 print("I/O 배치: gevent(20개 동시)도 prefork보다 빠름")
 assert io["solo"] > io["prefork"] * 1.5
 print("I/O 배치: solo(하나씩)가 prefork보다 1.5배 넘게 느림")
-assert timings["threads"]["CPU 병렬도"] < 1.15
-print("CPU 배치: threads는 네 태스크를 함께 돌려도 CPU를 한 개 분량만 씀 (GIL)")
+assert 0.6 < cpu["prefork"]["태스크당 CPU"] / cpu["threads"]["태스크당 CPU"] < 1.6
+print("CPU 배치: burn 하나가 쓴 CPU 시간은 두 풀에서 비슷함")
+assert cpu["threads"]["CPU 병렬도"] < 1.15
+print("CPU 배치: threads의 CPU 병렬도는 1을 넘지 않음 (GIL)")
+assert cpu["prefork"]["CPU 병렬도"] > cpu["threads"]["CPU 병렬도"]
+print("CPU 배치: prefork의 CPU 병렬도가 threads보다 큼")
 
 # %% [markdown]
-# - **I/O 배치**: 0.5초 기다리는 일 20개. `threads`와 `gevent`는 20개를 한꺼번에 기다리므로 0.5초 남짓이면 끝납니다.
-#   (RabbitMQ 브로커를 쓰는 구성에서는 `gevent` 워커가 같은 배치에 2~3초 걸렸습니다. `gevent` 워커는 브로커 메시지를
-#   이벤트 루프가 아닌 동기 루프로 받는데, 이 조합에서는 메시지를 늦게 꺼내는 것으로 보입니다. 그래도 `prefork`보다는 빠릅니다.)
-#   `prefork -c 2`는 두 개씩 열 번 기다리므로 5초, `solo`는 하나씩 스무 번이라 10초입니다. 기다리는 일은 CPU가 필요 없으니
-#   동시성을 코어 수보다 훨씬 크게 잡아도 됩니다.
-# - **CPU 배치**: 1초짜리 계산 4개. 다른 프로그램이 CPU를 쓰지 않는다면 `prefork -c 2`는 두 코어에서 두 개씩 돌려 2초쯤입니다. `threads`는 스레드를 20개 두어도
-#   GIL 때문에 파이썬 코드는 한 번에 한 스레드만 실행하므로 4초쯤 걸립니다(스레드 전환 비용이 더해집니다). 네 태스크가 동시에 시작하지만
-#   GIL을 번갈아 쥐므로 CPU 병렬도는 1을 넘지 못합니다.
+# - **I/O 배치**: 기다리는 일은 CPU가 필요 없으니, 동시에 몇 개를 기다릴 수 있느냐가 시간을 정합니다. `threads`와 `gevent`는 10개를
+#   한꺼번에 기다리고(`gevent`는 브로커에 따라 메시지를 받는 데 시간이 더 들어 `threads`보다 느리기도 합니다), `prefork -c 2`는 두 개씩 다섯 번, `solo`는 하나씩 열 번 기다립니다. 그래서 I/O 위주라면 동시성을
+#   코어 수보다 훨씬 크게 잡아도 됩니다.
+# - **CPU 배치**: 같은 계산은 어느 풀에서나 같은 CPU 시간을 씁니다. 다른 것은 CPU 병렬도입니다. `threads`는 스레드를 20개 두어도
+#   GIL 때문에 파이썬 코드를 한 번에 한 스레드만 실행하므로 CPU 병렬도가 1을 넘지 못합니다. `prefork`는 자식 프로세스마다 GIL이
+#   따로 있어서, 비어 있는 코어가 있으면 두 태스크가 정말로 함께 계산합니다. 코어 두 개가 다 비어 있는 컴퓨터라면 2에 가깝고,
+#   다른 프로그램이 CPU를 쓰고 있으면 그만큼 작아집니다(위 표가 그 컴퓨터의 값입니다).
 #
 # 그래서 가이드의 조언, "I/O에는 스레드, CPU에는 프로세스"가 맞습니다. I/O 위주라면 `threads`나 `gevent`에 큰 `-c`를,
 # CPU 위주라면 `prefork`에 코어 수만큼의 `-c`를 줍니다. 둘이 섞여 있다면 큐를 나누어(3장) 워커를 따로 띄우세요.
 #
+# 재기가 끝났으니 이 워커들은 멈춥니다.
+
+# %%
+for w in workers.values():
+    w.stop()
+
+# %% [markdown]
 # ## 3. 정오표: "Celery는 컨테이너에 할당된 CPU 안에서 동작한다"
 #
-# `-c`를 주지 않으면 `prefork`의 동시성은 `os.cpu_count()`, 즉 **컴퓨터 전체**의 CPU 수입니다. 컨테이너의 CPU 할당량(cgroup)이나
-# `taskset`으로 정한 CPU 친화도(affinity)는 보지 않습니다. 이 프로세스가 실제로 쓸 수 있는 CPU는 `os.sched_getaffinity(0)`가 알려 줍니다.
-# (두 숫자는 컴퓨터마다 다르므로 아래 출력은 비교하지 않습니다.)
+# `-c`를 주지 않으면 `prefork`의 동시성은 `os.cpu_count()`, 즉 **컴퓨터 전체**의 CPU 수입니다. CPU를 줄이는 방법은 두 가지인데,
+# 기본 동시성은 둘 다 보지 않습니다.
+#
+# - **CPU 친화도(affinity)**: `taskset -c 0`이나 `docker run --cpuset-cpus=0`은 프로세스가 돌 수 있는 CPU를 정합니다.
+#   `os.sched_getaffinity(0)`가 그 목록을 알려 줍니다.
+# - **cgroup CPU 할당량(quota)**: `docker run --cpus=1.5`나 쿠버네티스의 CPU limit은 CPU 목록은 그대로 두고, 100ms마다 쓸 수 있는
+#   CPU 시간을 정합니다. cgroup v2에서는 `/sys/fs/cgroup/cpu.max` 파일에 `150000 100000`(1.5 CPU)처럼, 제한이 없으면
+#   `max 100000`으로 적혀 있습니다. 친화도로는 보이지 않으므로 `os.sched_getaffinity`는 여전히 모든 CPU를 돌려줍니다.
+#
+# 이 컴퓨터의 세 숫자를 봅시다. 컴퓨터마다 다르므로 아래 출력은 비교하지 않습니다.
 
 # %% tags=["nbval-ignore-output"]
 import os
 
+quota_text, quota = pools.cpu_quota()
 print("os.cpu_count():", os.cpu_count())
 print("len(os.sched_getaffinity(0)):", len(os.sched_getaffinity(0)))
-assert len(os.sched_getaffinity(0)) <= os.cpu_count()
+print("cgroup 할당량:", quota_text, "→", f"{quota:g} CPU" if quota else "제한 없음")
 
 # %% [markdown]
-# 이제 워커를 `taskset -c 0`(CPU 0번만 쓰기) 아래에서 `-c` 없이 띄워 봅시다. `pools.start_pinned`는 `lab.worker`에
-# 명령 앞에 붙일 `taskset -c 0`을 넘겨 띄웁니다. 터미널이라면 다음 명령입니다.
+# 이제 워커를 `taskset -c 0`(CPU 0번만 쓰기) 아래에서 `-c` 없이 띄우고, 워커 로그의 배너에서 `concurrency:` 줄을 꺼내 봅니다.
+# `pools.start_pinned`는 `lab.worker`에 명령 앞에 붙일 `taskset -c 0`을 넘겨 띄웁니다. 터미널이라면 다음 명령입니다.
 #
 # ```
 # taskset -c 0 celery -A labtasks worker -P prefork -n pinned@%h -Q pinned -l INFO
 # ```
+#
+# 배너의 숫자는 컴퓨터의 CPU 수라서 출력은 비교하지 않고, 그 뜻은 다음 셀에서 확인합니다.
+
+# %% tags=["nbval-ignore-output"]
+pinned = pools.start_pinned(cpus="0")
+print("\n".join(pools.banner_lines(pinned)))
+print("워커가 쓸 수 있는 CPU 수:", pools.usable_cpus(pinned.pid))
 
 # %%
-pinned = pools.start_pinned(cpus="0")
-print("워커가 쓸 수 있는 CPU 수:", len(os.sched_getaffinity(pinned.pid)))
-print("배너의 concurrency가 os.cpu_count()와 같은가:", pools.banner_concurrency(pinned) == os.cpu_count())
+assert pools.usable_cpus(pinned.pid) == 1
+assert pools.banner_concurrency(pinned) == os.cpu_count()
+print("CPU 하나에 묶인 워커가 자식 프로세스를 os.cpu_count()개 띄움")
 pinned.stop()
 
 # %% [markdown]
@@ -148,53 +177,69 @@ pinned.stop()
 # 고치는 법은 둘입니다.
 #
 # - `-c`를 직접 줍니다. 가장 확실합니다.
-# - Celery 5.7에서는 `-c auto`도 됩니다. `prefork`의 동시성을 CPU 친화도에 맞춥니다(`solo`, `threads`, `gevent`에서는 효과가 없습니다).
-
-# %%
-pinned = pools.start_pinned(cpus="0", concurrency="auto")
-print("-c auto일 때 배너의 concurrency:", pools.banner_concurrency(pinned))
-pinned.stop()
-
-# %% [markdown]
-# ## 연습문제
+# - Celery 5.7에서는 `-c auto`도 됩니다. `prefork` 풀이면 CPU 친화도가 허락하는 CPU 수에서 시작해, cgroup 할당량이 있으면
+#   그 값을 올림한 수로 줄입니다(`--cpus=1.5`면 2). `solo`, `threads`, `gevent`에서는 할당량을 보지 않고 친화도의 CPU 수를 씁니다.
 #
-# **연습문제 1.** `io_wait(0.5)` 20개를 `prefork -c 4` 워커에서 실행하면 대략 몇 초가 걸릴까요?
-# 계산으로 답하고(`0.5 × 20 ÷ 4`), 확인 셀이 실제로 재어 봅니다. 측정이 답의 절반에서 두 배 사이면 통과입니다.
+# `-c auto`로 띄우면 워커가 무엇을 읽었는지 로그에 한 줄 남깁니다. 배너의 `concurrency:` 줄과 함께 봅시다.
 
-# %%
-# 예시 답안입니다. 여러분의 답으로 바꿔 보세요.
-answer_1 = 0.5 * 20 / 4
-
-# %%
-# 확인 셀
-measured = pools.measure("prefork", 4, batches=["I/O"])["I/O"]
-assert answer_1 / 2 < measured < answer_1 * 2, "계산을 다시 해 보세요: 네 개씩 몇 번 기다리나요?"
-print("통과: 예상과 측정이 같은 크기입니다.")
+# %% tags=["nbval-ignore-output"]
+pinned = pools.start_pinned(cpus="0", concurrency="auto")
+print("\n".join(pools.banner_lines(pinned)))
 
 # %% [markdown]
-# **연습문제 2.** 다음 일마다 알맞은 풀을 고르세요(`"prefork"`, `"threads"`, `"gevent"` 중 하나).
-# 이미지 크기를 줄이는 계산(`resize`), 외부 API 200곳에 HTTP 요청(`crawl`), 로그 파일 압축(`compress`).
+# 워커가 고른 수가, 위에서 읽은 친화도와 할당량으로 계산한 수와 같은지 확인합니다.
 
 # %%
-# 예시 답안입니다. crawl은 "threads"도 정답입니다.
-answer_2 = {"resize": "prefork", "crawl": "gevent", "compress": "prefork"}
-
-# %%
-# 확인 셀
-cpu_bound = {"resize", "compress"}
-for job, pool in answer_2.items():
-    good = {"prefork"} if job in cpu_bound else {"threads", "gevent"}
-    assert pool in good, f"{job}: CPU를 쓰는 일인가요, 기다리는 일인가요?"
-print("정답입니다.")
+expected = pools.auto_concurrency(pools.usable_cpus(pinned.pid), quota)
+assert pools.banner_concurrency(pinned) == expected
+print("-c auto의 concurrency는 min(친화도의 CPU 수, 올림한 cgroup 할당량)과 같음")
+pinned.stop()
 
 # %% [markdown]
 # ## 정리
 #
 # - `-P`는 태스크를 무엇으로 실행할지(프로세스, 스레드, 그린렛, 메인 프로세스), `-c`는 몇 개를 동시에 돌릴지 정한다.
-# - 기다리는 일(I/O)은 `threads`나 `gevent`에 큰 동시성을 주면 빨라진다. 이 장의 측정에서 20개 동시가 2개 동시보다 몇 배나 빨랐다.
-# - 계산하는 일(CPU)은 GIL 때문에 스레드로는 빨라지지 않는다. `prefork`로 코어 수만큼 돌린다.
+# - 기다리는 일(I/O)은 동시에 몇 개를 기다리느냐로 시간이 정해진다. `threads`나 `gevent`에 큰 동시성을 준다.
+# - 계산하는 일(CPU)은 어느 풀에서나 같은 CPU 시간을 쓴다. `threads`는 GIL 때문에 CPU 병렬도가 1을 넘지 못하니 `prefork`로 코어 수만큼 돌린다.
 # - `gevent`는 멍키 패치가 필요해서 항상 별도 워커 프로세스로 띄운다. `eventlet` 대신 `gevent`를 쓴다.
-# - 기본 동시성은 `os.cpu_count()`라서 컨테이너 할당량과 `taskset`을 모른다. `-c`를 직접 주거나 `-c auto`를 쓴다.
+# - 기본 동시성은 `os.cpu_count()`라서 `taskset`의 친화도도, 컨테이너의 cgroup 할당량(`cpu.max`)도 모른다. `-c`를 직접 주거나 `-c auto`를 쓴다.
+
+# %% [markdown]
+# ## 연습문제
+#
+# 확인 함수는 `labtasks/checks/ch08.py`에 있습니다. 답을 실제 워커에서 돌려 보고 판정합니다.
+
+# %%
+from labtasks.checks import ch08 as 확인
+
+# %% [markdown]
+# **연습 1.** `io_wait(0.5)` 12개를 한꺼번에 `threads -c 4` 워커에 보내면, 모든 결과가 오기까지 대략 몇 초가 걸릴까요?
+# 2절의 I/O 배치를 떠올려 계산하고, 그 초를 숫자로 `답`에 넣으세요. 확인 셀이 같은 배치를 실제로 재어, 측정이 답의 0.75배에서 1.7배 사이면 통과입니다.
+
+# %% tags=["answer"]
+답 = ...
+
+# %% tags=["check"]
+확인.연습_1(답)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+답 = 0.5 * 12 / 4  # 네 개씩 세 번 기다림
+확인.연습_1(답)
+
+# %% [markdown]
+# **연습 2.** 외부 API에 요청을 보내고 응답을 기다리는 태스크 20개를 **한꺼번에** 기다릴 워커를 띄우세요. 이름과 큐는 `"io"`로 하고,
+# `lab.worker(...)`가 돌려준 워커를 `답`에 넣습니다. 확인 셀은 그 워커에 `io_wait(0.5)` 20개를 보내고, 모니터가 본 시작·끝 시각으로
+# 동시에 몇 개가 돌았는지 셉니다. 풀의 비용도 생각하세요.
+
+# %% tags=["answer"]
+답 = ...
+
+# %% tags=["check"]
+확인.연습_2(답)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+답 = lab.worker("io", queues=["io"], pool="threads", concurrency=20)
+확인.연습_2(답)
 
 # %%
 lab.down()

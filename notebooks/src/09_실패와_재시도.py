@@ -100,6 +100,13 @@ print(repr(r.get(timeout=15, propagate=False)), r.state)
 print(inspect.getsource(failures.slow_report))
 print(failures.slow_report.delay(2).get(timeout=10))
 
+# %% [markdown]
+# `stuck`은 하드 제한만 겁니다. `time_limit=0.5`인데 5초를 자려고 하니, 0.5초가 되면 워커가 그 자식 프로세스를 죽입니다.
+
+# %%
+print(inspect.getsource(failures.stuck))
+print("stuck의 time_limit:", failures.stuck.time_limit, "/ soft_time_limit:", failures.stuck.soft_time_limit)
+
 # %%
 r = failures.stuck.delay(5)
 print(repr(r.get(timeout=10, propagate=False)))
@@ -235,46 +242,6 @@ print(type(exc).__name__ + ":", str(exc).splitlines()[0])
 # 다음 일을 이어 붙이려면 4장의 `chain`이나 콜백(callback)을 쓰세요. 결과를 기다리는 대신 결과가 다음 태스크의 인자로 넘어갑니다.
 
 # %% [markdown]
-# ## 연습문제
-#
-# **연습문제 1.** `fetch_flaky`(`retry_backoff=True`, `retry_jitter=False`, `max_retries=3`)가 네 번 모두 실패한다면
-# 각 재시도 전에 몇 초씩 기다릴까요? 목록으로 적으세요.
-
-# %%
-# 예시 답안입니다. 여러분의 답으로 바꿔 보세요.
-answer_1 = [1, 2, 4]
-
-# %%
-# 확인 셀: Celery가 쓰는 함수로 계산해 봅니다.
-from celery.utils.time import get_exponential_backoff_interval
-
-expected = [get_exponential_backoff_interval(factor=1, retries=k, maximum=600) for k in range(3)]
-assert answer_1 == expected, "간격은 재시도마다 두 배가 됩니다."
-assert answer_1[:2] == waits, "모니터에서 본 대기 시간과도 같아야 합니다."
-print("정답입니다.")
-
-# %% [markdown]
-# **연습문제 2.** `acks_late` 태스크는 두 번 실행될 수 있습니다. 결제 id마다 금액을 **한 번만** 더하는 `apply_payment`를 완성하세요.
-# `store`는 딕셔너리로, `"balance"`(잔액)와 `"applied"`(처리한 결제 id의 집합)를 가집니다.
-
-# %%
-# 예시 답안입니다.
-def apply_payment(store, payment_id, amount):
-    if payment_id in store["applied"]:
-        return store["balance"]
-    store["applied"].add(payment_id)
-    store["balance"] += amount
-    return store["balance"]
-
-# %%
-# 확인 셀: 같은 결제가 두 번 전달되어도 잔액은 한 번만 늘어야 합니다.
-store = {"balance": 0, "applied": set()}
-for payment_id, amount in [("p1", 100), ("p2", 50), ("p1", 100)]:
-    apply_payment(store, payment_id, amount)
-assert store["balance"] == 150, f"잔액이 {store['balance']}입니다. 두 번 더해진 결제가 있나요?"
-print("정답입니다.")
-
-# %% [markdown]
 # ## 정리
 #
 # - 태스크의 예외는 `FAILURE`로 기록되고 `get()`에서 다시 일어난다. `propagate=False`와 `traceback`으로 살펴본다.
@@ -283,6 +250,49 @@ print("정답입니다.")
 # - `acks_late=True`(+ `reject_on_worker_lost=True`)면 `SIGKILL`로 워커를 죽여도 모든 태스크가 끝난다. 대신 몇몇은 두 번 실행되니 멱등하게 만든다.
 #   기본값에서는 죽는 순간 실행 중이던 태스크가 사라진다. Redis 브로커라면 `visibility_timeout`을 태스크 길이보다 길게 잡는다.
 # - `revoke`는 아직 실행되지 않은 태스크를 취소하고, 결과는 `result_expires`가 지나면 사라지며, 태스크 안에서 `get()`은 쓰지 않는다.
+
+# %% [markdown]
+# ## 연습문제
+#
+# 확인 함수는 `labtasks/checks/ch09.py`에 있습니다. 답을 실제 워커와 Redis에서 돌려 보고 판정합니다.
+
+# %%
+from labtasks.checks import ch09 as 확인
+
+# %% [markdown]
+# **연습 1.** 2절의 `call_api`는 `failures`번 실패한 뒤 성공합니다. **재시도를 할 수 있는 만큼 다 하고도 성공하는** 호출을 보내고,
+# `.delay(...)`가 돌려준 결과를 `답`에 넣으세요. 확인 셀은 모니터가 본 그 태스크의 최종 상태와 재시도 횟수를 봅니다.
+
+# %% tags=["answer"]
+답 = ...
+
+# %% tags=["check"]
+확인.연습_1(답)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+답 = failures.call_api.delay("마지막 기회", failures=failures.call_api.max_retries)
+확인.연습_1(답)
+
+# %% [markdown]
+# **연습 2.** `acks_late` 태스크는 두 번 실행될 수 있고, 두 번째 실행은 다른 워커 프로세스에서 일어날 수도 있습니다.
+# 결제 id마다 금액을 **한 번만** 더하는 함수 `apply_payment(redis, account, payment_id, amount)`를 만들어 `답`에 넣으세요.
+# 잔액은 Redis 키 `f"{account}:balance"`에 `incrby`로 더합니다. 처리한 결제 id를 어디에 어떻게 적을지는 4절의 `_execute_once`를 참고하세요.
+# 확인 셀은 결제 p1(100), p2(50), p1(100)을 **각각 다른 프로세스에서** 실행하고 잔액이 150인지 봅니다.
+
+# %% tags=["answer"]
+답 = ...
+
+# %% tags=["check"]
+확인.연습_2(답)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+def apply_payment(redis, account, payment_id, amount):
+    if redis.sadd(f"{account}:applied", payment_id):  # 처음 본 id일 때만 1
+        redis.incrby(f"{account}:balance", amount)
+
+
+답 = apply_payment
+확인.연습_2(답)
 
 # %%
 lab.down()
