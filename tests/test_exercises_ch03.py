@@ -42,7 +42,7 @@ def test_2_one_call_to_another_queue(workers):
     answer = urgent_call.apply_async(queue="low_priority")
     assert ch03.연습_2(answer) and ch03.연습_2(answer)  # twice, same verdict
     for wrong in (urgent_call.delay(), normal_call.apply_async(queue="low_priority"),
-                  "low_priority"):
+                  "low_priority", urgent_call.apply_async(queue="urgent_call")):
         with pytest.raises(AssertionError):
             ch03.연습_2(wrong)
 

@@ -25,7 +25,7 @@ def test_placeholders_only_remind(workers, capsys):
 def test_1_immutable_second_signature(workers):
     assert ch05.연습_1(add.s(1, 2) | mult.si(6, 7))
     for wrong in (add.s(1, 2) | mult.s(14), mult.si(6, 7), add.s(1, 2) | mult.s(6, 7), 42,
-                  add.si(1, 2) | add.si(20, 22)):
+                  add.si(1, 2) | add.si(20, 22), add.s(1, 2) | mult.si(6)):
         with pytest.raises(AssertionError):
             ch05.연습_1(wrong)
 

@@ -34,7 +34,10 @@ def 연습_2(답):
     """모니터로 urgent_call을 처리한 워커를, 태스크의 결과로 메시지가 온 큐를 봅니다."""
     def test(답):
         assert isinstance(답, AsyncResult), "답은 apply_async()가 돌려준 결과(AsyncResult)여야 합니다."
-        record = lab.monitor().wait_for(답, timeout=10)
+        try:
+            record = lab.monitor().wait_for(답, timeout=10)
+        except TimeoutError:
+            raise AssertionError("10초 안에 처리되지 않았습니다. 워커가 소비하는 큐로 보냈나요?") from None
         assert record.name == "urgent_call", "보낸 태스크가 urgent_call이 아닙니다."
         assert 답.get(timeout=10)["queue"] == "low_priority", (
             "메시지가 low_priority 큐로 가지 않았습니다. 호출할 때 큐 이름을 주세요.")
