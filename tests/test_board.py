@@ -24,13 +24,13 @@ def workers():
 def test_a_click_fires_a_task_that_reaches_success_on_the_panel(workers):
     panel = routing_panel()
     assert "아직 태스크가 없습니다" in panel.table.value
-    panel.buttons["긴급 업무 보내기"].click()
+    panel.buttons["긴급 태스크 보내기"].click()
     (label, result), = panel.sent
-    assert label == "긴급 업무 보내기"
+    assert label == "긴급 태스크 보내기"
     record = panel.monitor.wait_for(result, "SUCCESS", timeout=15)
     assert record.worker.startswith("wid_high@")
     panel.wait(timeout=15)
-    assert panel.summary() == "일반 업무 보내기: 보냄 0\n긴급 업무 보내기: 보냄 1 (SUCCESS 1)"
+    assert panel.summary() == "일반 태스크 보내기: 보냄 0\n긴급 태스크 보내기: 보냄 1 (SUCCESS 1)"
     assert "<b style='color:#43a047'>SUCCESS</b>" in panel.table.value
     assert "끝난 태스크 <b>1</b> / 1" in panel.status.value
     panel.close()
@@ -38,12 +38,12 @@ def test_a_click_fires_a_task_that_reaches_success_on_the_panel(workers):
 
 def test_the_panel_counts_per_button_and_each_queue_has_its_worker(workers):
     panel = routing_panel()
-    sent = panel.click("일반 업무 보내기", n=2) + panel.click("긴급 업무 보내기")
+    sent = panel.click("일반 태스크 보내기", n=2) + panel.click("긴급 태스크 보내기")
     panel.wait(timeout=20)
-    assert panel.summary() == "일반 업무 보내기: 보냄 2 (SUCCESS 2)\n긴급 업무 보내기: 보냄 1 (SUCCESS 1)"
+    assert panel.summary() == "일반 태스크 보내기: 보냄 2 (SUCCESS 2)\n긴급 태스크 보내기: 보냄 1 (SUCCESS 1)"
     assert {panel.monitor.task(r.id).worker.split("@")[0] for r in sent} == {"wid_low", "wid_high"}
     bundle = panel._repr_mimebundle_()
-    assert bundle["text/plain"] == "<라우팅 실습 패널: 버튼 일반 업무 보내기, 긴급 업무 보내기>"
+    assert bundle["text/plain"] == "<라우팅 실습 패널: 버튼 일반 태스크 보내기, 긴급 태스크 보내기>"
     with pytest.raises(LabError, match="버튼이 없습니다"):
         panel.fire("없는 버튼")
     panel.close()

@@ -179,7 +179,7 @@ def test_chapter03_urgent_button_reaches_success_on_the_board(lab_server, browse
     assert "Traceback (most recent call last)" not in page
     assert "Loading widget" not in page
     urgent = wait(lambda: driver.find_elements(
-        By.XPATH, "//button[contains(@class,'jupyter-button')][normalize-space()='긴급 업무 보내기']"),
+        By.XPATH, "//button[contains(@class,'jupyter-button')][normalize-space()='긴급 태스크 보내기']"),
         30, "긴급 업무 버튼이 그려지지 않았습니다", driver, "button")[0]
     panel = urgent.find_element(By.XPATH, "./ancestor::div[contains(@class,'widget-vbox')][1]")
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", panel)

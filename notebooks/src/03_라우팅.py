@@ -8,6 +8,7 @@
 # - 큐마다 워커를 따로 띄우면 급한 태스크가 밀리지 않는다는 것을 타임라인으로 확인한다.
 # - `apply_async(queue=…)`로 한 번의 호출만 다른 큐로 보내고, 가이드의 `queue='urgent_call'`이 왜 틀렸는지 실행해서 본다.
 # - 라우터 함수로 인자에 따라 큐를 고르는 동적 라우팅을 쓴다.
+# - 워커 이름이 겹치면 무슨 일이 생기는지(가이드의 "pid가 겹친다"는 설명이 왜 틀렸는지) 실행해서 본다.
 #
 # **준비물**: 02장(기본 사용법)을 마친 상태. 이 장의 태스크는 `labtasks/tasks/routing.py`에 있습니다.
 
@@ -35,8 +36,8 @@ mon = lab.monitor()
 #
 # | 태스크 | 큐 | 그 큐를 맡는 워커 |
 # |---|---|---|
-# | `normal_call` (일반 업무) | `low_priority` | `worker.low_priority` |
-# | `urgent_call` (긴급 업무) | `high_priority` | `worker.high_priority` |
+# | `normal_call` (일반 태스크) | `low_priority` | `worker.low_priority` |
+# | `urgent_call` (긴급 태스크) | `high_priority` | `worker.high_priority` |
 
 # %% [markdown]
 # ## 2. `task_routes`와 태스크 이름
@@ -47,7 +48,7 @@ mon = lab.monitor()
 app.conf.task_routes
 
 # %% [markdown]
-# 맨 앞의 문자열은 뒤의 6절에서 다룰 라우터 함수이고, 그다음 사전이 가이드와 같은 규칙입니다.
+# 맨 앞의 문자열은 뒤의 6절에서 다룰 라우터 함수이고, 그다음 딕셔너리가 가이드와 같은 규칙입니다.
 # 마지막 규칙은 6장의 태스크를 모두 `db` 큐로 보냅니다. 이처럼 이름 자리에 `*`를 쓴 글롭(glob) 패턴도 됩니다.
 # 태스크 쪽은 가이드처럼 `@app.task(name='normal_call')`로 이름을 직접 붙였습니다. 이름을 붙이지 않으면 Celery는
 # `모듈 경로.함수 이름`을 이름으로 씁니다. 02장의 `add`와 비교해 봅시다.
@@ -60,15 +61,15 @@ for task in (normal_call, urgent_call, add):
 # `add`의 이름은 `labtasks.tasks.basics.add`이므로 규칙에 `'add'`라고 적으면 맞지 않습니다. 이름을 직접 붙이면
 # 파일을 옮기거나 모듈 이름을 바꿔도 규칙이 그대로 맞습니다. 가이드가 "task의 이름을 꼭 지정해줘야 한다"고 한 까닭입니다.
 #
-# 태스크를 보내기 전에, 보내는 쪽(이 커널)의 라우터가 각 태스크를 어느 큐로 보낼지 물어볼 수 있습니다.
-# 라우팅은 **보내는 쪽**에서 결정된다는 점을 기억해 두세요. 워커는 자기가 맡은 큐에서 꺼내 갈 뿐입니다.
+# 라우팅은 **보내는 쪽**(이 커널)에서 결정된다는 점을 기억해 두세요. 보내는 쪽이 `task_routes`를 보고 메시지를 어느 큐에 넣을지
+# 정하고, 워커는 자기가 맡은 큐에서 꺼내 갈 뿐입니다. 규칙에 없는 태스크(`add`처럼)는 기본 큐로 갑니다.
 
 # %%
-for name in ("normal_call", "urgent_call", add.name):
-    print(f"{name:26} → {app.amqp.router.route({}, name)['queue'].name}")
+app.conf.task_default_queue
 
 # %% [markdown]
-# 규칙이 없는 `add`는 기본 큐 `celery`로 갑니다.
+# 메시지가 실제로 어느 큐에 들어갔는지는 보낸 다음에 확인합니다. 이 장의 태스크는 워커가 받은 메시지의 배달 정보
+# (`self.request.delivery_info`)에서 큐 이름을 꺼내 결과로 돌려주므로, 4절에서 결과를 열어 보면 보입니다.
 #
 # > 가이드의 `worker.py`에는 `'imports': ('tasks')`도 있습니다. 이것이 튜플이 아니라 문자열이라는 정오표는 02장에서 다뤘습니다.
 # > 이 강좌는 `include=["labtasks.tasks"]`로 태스크 모듈을 불러옵니다.
@@ -105,9 +106,93 @@ for node, qs in sorted(replies.items()):
     print(node, "→", [q["name"] for q in qs])
 
 # %% [markdown]
+# ### 정오표: 워커 이름이 겹치면 "pid가 겹친다"?
+#
+# 가이드는 워커를 여러 개 띄우면 "pid가 겹친다고 에러가 뜨는데", 그래서 `--hostname`으로 이름을 준다고 설명합니다. 실제로는 둘이 서로
+# 다른 문제입니다. 직접 확인하려고 이 커널에서 `celery -A labtasks worker` 명령을 자식 프로세스로 띄우는 작은 함수를 씁니다.
+# (실습용 큐 `dup_demo`만 소비하므로 앞의 두 워커가 받을 태스크를 가져가지 않습니다. 출력은 로그 파일로 갑니다.)
+
+# %%
+import subprocess
+import sys
+import tempfile
+import warnings
+from pathlib import Path
+
+folder = Path(tempfile.mkdtemp())
+
+
+def celery_worker(log_name, *options):
+    """`celery -A labtasks worker -Q dup_demo …`를 띄우고, 로그에 ready가 찍히거나 프로세스가 끝날 때까지 기다린다."""
+    log = folder / log_name
+    with open(log, "w") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "celery", "-A", "labtasks", "worker", "-P", "solo",
+                                 "-Q", "dup_demo", "--without-mingle", "--without-gossip", "-l", "INFO", *options],
+                                stdout=out, stderr=subprocess.STDOUT)
+    for _ in range(600):
+        if " ready." in log.read_text() or proc.poll() is not None:
+            break
+        time.sleep(0.05)
+    return proc, log
+
+# %% [markdown]
+# 먼저 `worker.low_priority`와 **같은 이름**(`-n`)으로 워커를 하나 더 띄우고, 이 커널에서 모든 워커에게 `ping`을 보냅니다.
+# 무슨 일이 생기는지는 브로커에 따라 다릅니다.
+#
+# - **Redis**(이 강좌의 내장 브로커): 두 번째 워커도 문제없이 뜹니다. `ping`에 같은 이름으로 답이 두 개 와서 Celery가
+#   `DuplicateNodenameWarning` 경고를 낼 뿐입니다(아래에 저장된 출력).
+# - **RabbitMQ**: 두 번째 워커가 시작하다가 끝납니다. 원격 제어 명령을 받는 큐 `이름.celery.pidbox`를 첫 워커가 독점하고 있어서
+#   `RESOURCE_LOCKED - cannot obtain exclusive access to locked queue 'worker.low_priority@….celery.pidbox'` 에러가 납니다.
+#
+# 그래서 이 셀의 출력은 브로커마다 달라 비교하지 않고, 두 경우를 `assert`로 확인합니다.
+
+# %% tags=["nbval-ignore-output"]
+dup, dup_log = celery_worker("dup.log", "-n", w_low.nodename)
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    replies = app.control.inspect(timeout=2).ping() or {}
+duplicate_warned = any(type(w.message).__name__ == "DuplicateNodenameWarning" for w in caught)
+locked = "RESOURCE_LOCKED" in dup_log.read_text()
+print("두 번째 워커가 떴나:", dup.poll() is None)
+for warning in caught:
+    print(type(warning.message).__name__, ":", warning.message)
+for line in dup_log.read_text().splitlines():
+    if "RESOURCE_LOCKED" in line:
+        print(line)
+assert (dup.poll() is None and duplicate_warned) or locked
+
+# %% [markdown]
+# 어느 쪽이든 "pid" 이야기는 없습니다. 두 번째 워커를 멈춥니다(이미 끝났다면 그대로 둡니다).
+
+# %%
+print("로그에 pid 파일 에러가 있나:", "Pidfile" in dup_log.read_text())
+dup.terminate()
+exit_code = dup.wait(timeout=30)
+
+# %% [markdown]
+# 이름이 겹치면 Redis에서는 원격 제어(`inspect`, `ping`)나 모니터링에서 두 워커가 구별되지 않고, RabbitMQ에서는 두 번째 워커가 뜨지
+# 못합니다. 그래서 이름은 꼭 다르게 줍니다. 가이드가 본 "pid" 에러는 **pid 파일**(`--pidfile`) 때문입니다. 워커는 pid 파일을 주었을 때만 만들고,
+# 그 파일이 이미 있으면(다른 워커가 쓰는 중이면) 시작하지 않고 끝납니다. 이름이 달라도 마찬가지입니다.
+
+# %%
+pidfile = folder / "worker.pid"
+first, _ = celery_worker("first.log", "-n", "pid_a@%h", f"--pidfile={pidfile}")
+second, second_log = celery_worker("second.log", "-n", "pid_b@%h", f"--pidfile={pidfile}")
+print("두 번째 워커의 종료 코드:", second.wait(timeout=30))
+print("\n".join(line.replace(str(pidfile), "worker.pid") for line in second_log.read_text().splitlines()
+                if "Pidfile" in line or "already running" in line))
+
+first.terminate()
+print("첫 번째 워커의 종료 코드:", first.wait(timeout=30))
+
+# %% [markdown]
+# 정리하면, 같은 컴퓨터에서 워커 여러 개를 띄울 때 `-n`(`--hostname`)으로 이름을 다르게 주는 것은 워커를 구별하려는 것이고,
+# `--pidfile`을 쓴다면 워커마다 다른 파일을 줘야 합니다(예: `--pidfile=%n.pid`, `%n`은 워커 이름).
+
+# %% [markdown]
 # ## 4. 열 개씩 보내고 타임라인으로 보기
 #
-# 가이드의 요청 코드 그대로, 일반 업무와 긴급 업무를 번갈아 열 개씩 보냅니다. `normal_call`은 0.3초, `urgent_call`은 0.05초
+# 가이드의 요청 코드 그대로, 일반 태스크와 긴급 태스크를 번갈아 열 개씩 보냅니다. `normal_call`은 0.3초, `urgent_call`은 0.05초
 # 걸리는 일을 합니다.
 
 # %%
@@ -129,13 +214,13 @@ mon.summary(since=t0)
 # 타임라인은 워커마다 한 줄, 태스크마다 막대 하나(시작부터 끝까지)를 그리고, 색은 태스크 이름입니다.
 
 # %%
-mon.timeline(since=t0, title="one worker per queue")
+mon.timeline(since=t0, title="큐마다 워커 하나")
 
 # %% [markdown]
-# `worker.high_priority`의 줄에는 짧은 `urgent_call` 막대가 맨 앞에 모여 있습니다. 일반 업무가 아무리 쌓여 있어도 긴급 업무는
-# 자기 큐를 맡은 워커가 곧바로 처리합니다. 같은 시간 동안 `worker.low_priority`는 일반 업무를 하나씩 처리합니다.
+# `worker.high_priority`의 줄에는 짧은 `urgent_call` 막대가 맨 앞에 모여 있습니다. 일반 태스크가 아무리 쌓여 있어도 긴급 태스크는
+# 자기 큐를 맡은 워커가 곧바로 처리합니다. 같은 시간 동안 `worker.low_priority`는 일반 태스크를 하나씩 처리합니다.
 #
-# 결과에도 어느 큐에서 왔고 어느 워커가 처리했는지 담아 두었습니다.
+# 결과에는 메시지가 어느 큐에서 왔고(`delivery_info`의 `routing_key`) 어느 워커가 처리했는지 담아 두었습니다.
 
 # %%
 print(results[0].get(timeout=10))
@@ -183,7 +268,7 @@ urgent_call.apply_async(queue="high_priority").get(timeout=10)
 # %% [markdown]
 # ## 6. 동적 라우팅: 라우터 함수
 #
-# 가이드는 링크로만 소개한 주제입니다. `task_routes`에는 사전 말고 **함수**도 넣을 수 있습니다. 함수는 태스크를 보낼 때마다
+# 가이드는 링크로만 소개한 주제입니다. `task_routes`에는 딕셔너리 말고 **함수**도 넣을 수 있습니다. 함수는 태스크를 보낼 때마다
 # `(name, args, kwargs, options, task=None, **kw)`를 받아, 보낼 곳(`{"queue": …}`)을 돌려주거나 `None`을 돌려줘 다음 규칙에 맡깁니다.
 # 이 강좌의 라우터는 `call` 태스크를 인자 `priority`에 따라 나눕니다.
 
@@ -194,10 +279,12 @@ from labtasks.tasks.routing import priority_router
 
 print(inspect.getsource(priority_router))
 
+# %% [markdown]
+# 라우터는 평범한 함수이므로 직접 불러 볼 수 있습니다. Celery가 태스크를 보낼 때 부르는 것과 같은 인자를 줍니다.
+
 # %%
 for kwargs in ({}, {"priority": "high"}):
-    route = app.amqp.router.route({}, "call", ("김철수",), kwargs)
-    print(kwargs, "→", route["queue"].name)
+    print(kwargs, "→", priority_router("call", ("김철수",), kwargs, {}))
 
 # %% [markdown]
 # 실제로 보내면 인자에 따라 다른 워커가 처리합니다.
@@ -208,7 +295,7 @@ print(call.delay("이영희", priority="high").get(timeout=10))
 
 # %% [markdown]
 # 라우터는 `task_routes`의 앞에서부터 차례로 물어보고, 처음으로 `None`이 아닌 답을 씁니다. `normal_call`처럼 라우터가 모르는
-# 태스크는 `None`을 받아 사전 규칙으로 넘어갑니다.
+# 태스크는 `None`을 받아 딕셔너리 규칙으로 넘어갑니다.
 
 # %% [markdown]
 # ## 7. 버튼으로 태스크 보내기
@@ -223,11 +310,11 @@ panel = routing_panel()
 panel
 
 # %% [markdown]
-# 버튼은 코드로도 누를 수 있습니다. 일반 업무 세 번, 긴급 업무 두 번을 누르고 모두 끝날 때까지 기다립니다. 위 패널의 표도 함께 바뀝니다.
+# 버튼은 코드로도 누를 수 있습니다. 일반 태스크 세 번, 긴급 태스크 두 번을 누르고 모두 끝날 때까지 기다립니다. 위 패널의 표도 함께 바뀝니다.
 
 # %%
-panel.click("일반 업무 보내기", n=3)
-panel.click("긴급 업무 보내기", n=2)
+panel.click("일반 태스크 보내기", n=3)
+panel.click("긴급 태스크 보내기", n=2)
 print(panel.wait(timeout=30).summary())
 
 # %% [markdown]
@@ -250,11 +337,11 @@ mon.wait_all(shared, timeout=60)
 mon.summary(since=t1)
 
 # %%
-mon.timeline(since=t1, title="one worker for both queues")
+mon.timeline(since=t1, title="워커 하나가 두 큐를 모두 맡을 때")
 
 # %% [markdown]
-# 이번에는 긴급 업무의 막대가 일반 업무 사이사이에 흩어져 있고, 마지막 `urgent_call`은 거의 끝 무렵에야 끝납니다. 워커의 처리
-# 능력(프로세스 두 개)은 같은데도, 긴급 업무가 일반 업무와 한 줄에 서서 차례를 기다렸기 때문입니다. 4절의 타임라인과 나란히 보면
+# 이번에는 긴급 태스크의 막대가 일반 태스크 사이사이에 흩어져 있고, 마지막 `urgent_call`은 거의 끝 무렵에야 끝납니다. 워커의 처리
+# 능력(프로세스 두 개)은 같은데도, 긴급 태스크가 일반 태스크와 한 줄에 서서 차례를 기다렸기 때문입니다. 4절의 타임라인과 나란히 보면
 # 라우팅이 하는 일이 한눈에 보입니다. 두 실행의 '`urgent_call`이 모두 끝난 시점'을 비교해 봅시다.
 
 # %%
@@ -271,61 +358,74 @@ print(f"큐마다 워커: {dedicated:.2f} s, 워커 하나: {together:.2f} s")
 # - `queue=`에 태스크 이름을 주면 아무도 소비하지 않는 큐가 생기고 태스크는 `PENDING`에 머문다(가이드의 오류).
 # - `task_routes`에 라우터 함수를 넣으면 인자에 따라 큐를 고를 수 있다(동적 라우팅). `None`을 돌려주면 다음 규칙으로 넘어간다.
 # - 여러 워커는 `-n 이름@%h`로 서로 다른 이름을 준다. Celery 5에서는 `celery -A 앱 worker …` 순서로 쓴다.
+# - 이름이 겹치면 Redis에서는 `DuplicateNodenameWarning` 경고만 나고, RabbitMQ에서는 제어 큐(`이름.celery.pidbox`)가 잠겨 두 번째 워커가
+#   뜨지 못한다. "pid" 에러는 같은 `--pidfile`을 줄 때만 난다(가이드의 "pid가 겹친다"는 오해).
 
 # %% [markdown]
 # ## 연습문제
 #
-# **연습 1.** 다음 호출이 각각 어느 큐로 가는지 `답`을 채우세요. (아래에는 예시 답이 들어 있습니다. 지우고 직접 써 보세요.)
+# 연습문제를 풀기 전에, 4절처럼 큐마다 워커를 하나씩 다시 띄우고 확인 모듈을 불러옵니다. 각 연습의 확인 셀은 `확인.연습_N(답)`을
+# 부릅니다. 확인이 어떻게 판단하는지는 `labtasks/checks/ch03.py`에서 볼 수 있습니다.
 
 # %%
+from labtasks.checks import ch03 as 확인
+
+w_both.stop()
+w_low = lab.worker("worker.low_priority", queues=["low_priority"], concurrency=1)
+w_high = lab.worker("worker.high_priority", queues=["high_priority"], concurrency=1)
+
+# %% [markdown]
+# **연습 1.** 아래 네 호출이 각각 어느 큐로 가는지 딕셔너리 `답`에 적으세요. 키는 `"normal_call"`, `"urgent_call"`, `"call()"`,
+# `"call(priority='high')"`이고, 값은 큐 이름입니다. 확인 셀은 네 호출을 실제로 보내고, 태스크가 돌려준 큐 이름과 비교합니다.
+
+# %% tags=["answer"]
+답 = ...
+
+# %% tags=["check"]
+확인.연습_1(답)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
 답 = {
     "normal_call": "low_priority",
     "urgent_call": "high_priority",
-    "add": "celery",
+    "call()": "low_priority",
     "call(priority='high')": "high_priority",
 }
+확인.연습_1(답)
 
 # %% [markdown]
-# 확인 셀: 이 커널의 라우터에 같은 질문을 해서 비교합니다.
+# **연습 2.** `task_routes`는 `urgent_call`을 `high_priority`로 보냅니다. 이번 한 번만 `urgent_call`을 `low_priority` 큐로 보내고,
+# 호출이 돌려준 결과(`AsyncResult`)를 `답`에 담으세요. 확인 셀은 모니터에게 어느 워커가 처리했는지 묻습니다.
 
-# %%
-실제 = {
-    "normal_call": app.amqp.router.route({}, "normal_call")["queue"].name,
-    "urgent_call": app.amqp.router.route({}, "urgent_call")["queue"].name,
-    "add": app.amqp.router.route({}, add.name)["queue"].name,
-    "call(priority='high')": app.amqp.router.route({}, "call", (), {"priority": "high"})["queue"].name,
-}
-assert 답 == 실제, 실제
-print("정답입니다.")
+# %% tags=["answer"]
+답 = ...
 
-# %% [markdown]
-# **연습 2.** `task_routes`는 `urgent_call`을 `high_priority`로 보냅니다. 이번 한 번만 `urgent_call`을 `low_priority` 큐로 보내 `결과`에 담으세요.
+# %% tags=["check"]
+확인.연습_2(답)
 
-# %%
-결과 = urgent_call.apply_async(queue="low_priority")
-
-# %%
-처리 = 결과.get(timeout=10)
-assert 처리["task"] == "urgent_call" and 처리["queue"] == "low_priority", 처리
-print("정답입니다.")
+# %% tags=["solution"] jupyter={"source_hidden": true}
+답 = urgent_call.apply_async(queue="low_priority")
+확인.연습_2(답)
 
 # %% [markdown]
-# **연습 3.** 가이드의 `apply_async(queue='urgent_call')`이 왜 실행되지 않는지 한 문장으로 쓰고, 그렇게 보낸 메시지가 몇 개 기다리는지
-# `queues.length()`로 `대기`에 담으세요. (RabbitMQ는 방금 보낸 메시지를 조금 늦게 셀 수 있어서 `wait_for=1`로 잠시 기다려 셉니다.
-# 확인한 뒤에는 큐를 비웁니다.)
+# **연습 3.** 가이드의 실수를 재현해 봅시다. 가이드처럼 `queue=`에 태스크 이름을 주어 `urgent_call`을 보내고, 결과를 `답`에 담으세요.
+# 확인 셀은 아무 워커도 그 태스크를 받지 않았는지(모니터), 메시지가 정말 `urgent_call` 큐에서 기다리는지(`queues.length()`로
+# 브로커에게) 확인합니다. 답 셀을 여러 번 실행해도 괜찮습니다.
 
-# %%
-이유 = "queue=에는 큐 이름을 줘야 하는데 태스크 이름을 주어서, 아무 워커도 소비하지 않는 urgent_call 큐에 메시지가 쌓였다."
-urgent_call.apply_async(queue="urgent_call")
-대기 = queues.length("urgent_call", wait_for=1)
+# %% tags=["answer"]
+답 = ...
 
-# %%
-assert "큐" in 이유 and 대기 == 1, 대기
-print("정답입니다. 버린 메시지:", queues.purge("urgent_call"))
+# %% tags=["check"]
+확인.연습_3(답)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+답 = urgent_call.apply_async(queue="urgent_call")
+확인.연습_3(답)
 
 # %% [markdown]
-# 실습을 마쳤으면 이 커널이 띄운 것(워커, 모니터, 내장 Redis)을 모두 멈춥니다.
+# 연습 3이 남긴 메시지는 버리고, 이 커널이 띄운 것(워커, 모니터, 내장 Redis)을 모두 멈춥니다.
 
 # %%
+queues.purge("urgent_call")
 panel.close()
 lab.down()

@@ -8,6 +8,7 @@
 # - `link` 콜백(callback)에 부모 태스크의 결과가 앞에 붙어 전달된다는 것을 안다.
 # - 프리미티브(primitive) `chain`, `chunks`, `group`, `chord`, `map`, `starmap`을 실행하고, 각각 태스크가 몇 개 도는지 모니터로 확인한다.
 # - 가이드의 `chunks` 설명이 왜 틀렸는지, 왜 `range` 대신 리스트를 넘겨야 하는지 실행해서 본다.
+# - 어떤 프리미티브에 결과 백엔드가 꼭 필요한지(가이드의 "모든 프리미티브"가 아니라 `chord`) 실행해서 본다.
 #
 # **준비물**: 02장(기본 사용법)을 마친 상태. 이 장은 02장의 `add`, `mult`, `subtract`, `xsum`, `square` 태스크를 씁니다.
 
@@ -147,7 +148,7 @@ print(res.get(timeout=10))
 
 # %%
 mon.wait_all(res.results, timeout=10)
-mon.timeline(since=t0, title="group of 10 adds, concurrency 2")
+mon.timeline(since=t0, title="add 10개의 group, 동시성 2")
 
 # %% [markdown]
 # ## 7. `chord`
@@ -162,7 +163,58 @@ res.get(timeout=10)
 # %% [markdown]
 # **왜 결과 백엔드가 필요한가.** 그룹의 태스크들은 여러 워커 프로세스에서 따로 끝납니다. "모두 끝났는가"를 누군가 세어야 콜백을
 # 보낼 수 있는데, 그 결과와 개수를 모아 두는 곳이 결과 백엔드입니다. Redis 결과 백엔드는 태스크가 끝날 때마다 카운터를 하나씩
-# 올리고, 마지막 태스크가 콜백을 보냅니다. 그래서 프리미티브, 특히 `chord`에는 결과 백엔드가 있어야 합니다.
+# 올리고, 마지막 태스크가 콜백을 보냅니다.
+#
+# ### 정오표: "프리미티브를 쓰려면 무조건 결과 백엔드가 필요하다"?
+#
+# 가이드는 이렇게 되풀이하지만, Celery 5.7에서 결과 백엔드가 꼭 있어야 하는 것은 `chord`(그리고 그룹 뒤에 태스크를 이어 `chord`로
+# 바뀌는 체인)입니다. 결과 백엔드가 **없는** 앱을 하나 더 만들어, 같은 브로커로 같은 워커에게 보내 봅시다.
+# 한 가지 주의할 점: 환경 변수 `CELERY_RESULT_BACKEND`는 앱 설정보다 우선합니다. `lab.up()`이 이 변수를 정해 두었으므로,
+# 앱을 만드는 동안만 잠시 빼 둡니다.
+
+# %%
+import os
+
+from celery import Celery
+
+saved = os.environ.pop("CELERY_RESULT_BACKEND")
+no_backend = Celery("no_backend", broker=app.conf.broker_url)  # backend를 주지 않음
+print("결과 백엔드:", type(no_backend.backend).__name__)
+os.environ["CELERY_RESULT_BACKEND"] = saved
+
+# %% [markdown]
+# 이 앱에는 태스크 함수가 없으므로 `signature("태스크 이름", 인자)`로 시그니처를 만듭니다. `chain`과 `group`은 보내지고,
+# `chord`는 보내는 순간 거부됩니다.
+
+# %%
+def sig(task, *args):
+    return no_backend.signature(task.name, args)
+
+
+t0 = time.time()
+sent = {
+    "chain": (sig(add, 2, 2) | sig(add, 4)).apply_async(),
+    "group": group(sig(add, i, i) for i in range(3)).apply_async(),
+}
+try:
+    chord([sig(add, i, i) for i in range(3)], sig(xsum)).apply_async()
+except NotImplementedError as exc:
+    print("chord →", type(exc).__name__, ":", str(exc).splitlines()[0])
+
+# %% [markdown]
+# 보낸 것은 워커가 실제로 실행했습니다. 모니터가 본 태스크를 이름과 인자 순으로 봅시다(체인의 두 번째 태스크 `add(4, 4)`는 워커가
+# 첫 태스크를 끝낸 뒤 보낸 것입니다).
+
+# %%
+mon.wait_for(sent["chain"], timeout=10)
+mon.wait_all(sent["group"].results, timeout=10)
+lines = [f"{r.name.rsplit('.', 1)[-1]}{r.args} → {r.result} {r.state}" for r in mon.tasks(since=t0)]
+print("\n".join(sorted(lines)))
+
+# %% [markdown]
+# 다만 결과 백엔드가 없는 쪽에서는 결과를 받아 올 수 없습니다(`get()`이 동작하지 않습니다). 결과를 확인하려면 모니터나 워커 로그를
+# 봐야 합니다. 정리하면, 결과 백엔드가 없어도 `chain`과 `group`은 보내지고 실행되며, `chord`는 결과를 모아 세야 하므로 결과
+# 백엔드가 있어야 합니다.
 #
 # **`rpc://` 결과 백엔드는?** `rpc://`는 결과를 메시지로 보낸 쪽에 돌려보낼 뿐 어디에도 모아 두지 않습니다. 그래서 `chord`를 지원하지
 # 않습니다. `chord`를 보낼 때 Celery는 결과 백엔드에게 chord를 준비하라고 하는데, `rpc://` 백엔드의 대답은 이렇습니다.
@@ -242,7 +294,8 @@ print(add.starmap(list(zip(range(3), range(3)))).delay().get(timeout=10))
 # - 시그니처는 태스크 호출 정보다. `add.s(2, 2)`는 아무것도 실행하지 않고, `delay()`/`apply_async()`로 보낼 때 실행된다.
 # - 부분 시그니처와 `link` 콜백에서 나중에 들어오는 인자(부모의 결과)는 **앞에** 붙는다.
 # - `chain`(`|`)은 결과를 다음 태스크로 넘기며 차례로, `group`은 병렬로, `chord`는 그룹이 모두 끝나면 콜백 하나를 실행한다.
-# - `chord`에는 결과를 모아 세는 결과 백엔드가 필요하다. `rpc://`는 `chord`를 지원하지 않는다.
+# - 결과 백엔드가 없어도 `chain`과 `group`은 보내지고 실행된다(결과를 받아 올 수 없을 뿐). `chord`에는 결과를 모아 세는 결과 백엔드가
+#   꼭 필요하고, `rpc://`는 `chord`를 지원하지 않는다(가이드의 "모든 프리미티브에 필요하다"는 틀림).
 # - `chunks(items, n)`의 `n`은 조각 크기다. 10개를 `n=5`로 나누면 태스크 2개, `[[0, 2, 4, 6, 8], [10, 12, 14, 16, 18]]`.
 # - `map`/`starmap`은 태스크 **하나**가 값들을 차례로 처리한다.
 # - JSON 직렬화에서는 `range`, `zip` 대신 리스트를 넘긴다.
@@ -250,40 +303,53 @@ print(add.starmap(list(zip(range(3), range(3)))).delay().get(timeout=10))
 # %% [markdown]
 # ## 연습문제
 #
-# **연습 1.** 시그니처와 `chain`으로 `(3 + 4) * 5 - 6`을 계산하는 `캔버스`를 만드세요. 결과는 29여야 합니다.
-# (아래에는 예시 답이 들어 있습니다. 지우고 직접 써 보세요.)
+# 각 연습의 확인 셀은 `확인.연습_N(답)`을 부릅니다. 확인은 답의 구조(어떤 프리미티브로 어떤 태스크를 엮었는지)를 보고, 이 장의
+# 워커에서 실행해 결과를 확인합니다. 어떻게 판단하는지는 `labtasks/checks/ch04.py`에서 볼 수 있습니다.
 
 # %%
-캔버스 = add.s(3, 4) | mult.s(5) | subtract.s(6)
-
-# %%
-assert 캔버스.delay().get(timeout=10) == 29
-print("정답입니다.")
+from labtasks.checks import ch04 as 확인
 
 # %% [markdown]
-# **연습 2.** `[(1, 1), (2, 2), …, (6, 6)]`을 `add.chunks`로 **태스크 3개**에 나눠 처리하도록 `조각_크기`를 정하세요.
+# **연습 1.** 시그니처와 `chain`으로 `(3 + 4) * 5 - 6`을 계산하는 캔버스를 만들어 `답`에 담으세요. 앞 태스크의 결과가 다음 태스크로
+# 넘어가야 합니다(결과는 29).
 
-# %%
-조각_크기 = 2
+# %% tags=["answer"]
+답 = ...
 
-# %%
-쌍 = [(i, i) for i in range(1, 7)]
-t0 = time.time()
-res = add.chunks(쌍, 조각_크기).apply_async()
-assert res.get(timeout=10) == [[2, 4], [6, 8], [10, 12]], res.get()
-mon.wait_all(res.results, timeout=10)
-assert [r.name for r in mon.tasks(since=t0)] == ["celery.starmap"] * 3
-print("정답입니다. 태스크 3개가 2개씩 처리했습니다.")
+# %% tags=["check"]
+확인.연습_1(답)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+답 = add.s(3, 4) | mult.s(5) | subtract.s(6)
+확인.연습_1(답)
 
 # %% [markdown]
-# **연습 3.** `chord`로 1부터 5까지 각 수의 제곱(`square`)을 구한 뒤 `xsum`으로 더하는 `합계`를 만드세요. JSON 함정을 피하세요.
+# **연습 2.** `[(1, 1), (2, 2), …, (6, 6)]`을 `add.chunks`로 나눠, 워커가 **조각 태스크 3개**로 처리하게 하는 `chunks`를 `답`에 담으세요.
+# 확인 셀은 모니터로 조각 태스크가 몇 개 돌았는지 셉니다.
 
-# %%
-합계 = chord((square.s(x) for x in [1, 2, 3, 4, 5]), xsum.s())
+# %% tags=["answer"]
+답 = ...
 
-# %%
-assert 합계.apply_async().get(timeout=10) == 55
-print("정답입니다.")
+# %% tags=["check"]
+확인.연습_2(답)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+답 = add.chunks([(i, i) for i in range(1, 7)], 2)
+확인.연습_2(답)
+
+# %% [markdown]
+# **연습 3.** `chord`로 1부터 5까지 각 수의 제곱(`square`)을 구한 뒤 `xsum`으로 더하는 캔버스를 `답`에 담으세요(결과는 55).
+# JSON 함정을 피하세요.
+
+# %% tags=["answer"]
+답 = ...
+
+# %% tags=["check"]
+확인.연습_3(답)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+답 = chord((square.s(x) for x in [1, 2, 3, 4, 5]), xsum.s())
+확인.연습_3(답)
 
 # %% [markdown]
 # 실습을 마쳤으면 이 커널이 띄운 것(워커, 모니터, 내장 Redis)을 모두 멈춥니다.

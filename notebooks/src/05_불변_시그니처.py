@@ -25,7 +25,7 @@ mon = lab.monitor()
 # %% [markdown]
 # ## 1. 체인에서 `.s()`와 `.si()`
 #
-# 04장에서 본 것처럼 `chain`의 다음 태스크나 `chord`의 콜백은 앞 태스크의 결과를 인자 **앞에** 받습니다. 불변 시그니처는 이것을 끕니다.
+# 04장에서 본 것처럼 `chain`의 다음 태스크나 `chord`의 콜백은 앞 태스크의 결과를 인자 **앞에** 받습니다. 불변 시그니처는 앞 결과를 받지 않습니다.
 # `immutable=True`인 시그니처는 앞 결과를 받지 않고, 만들 때 준 인자만으로 실행됩니다. 줄임말은 `.si()`입니다.
 
 # %%
@@ -61,8 +61,9 @@ print(res.parent.get(timeout=10))
 print(res.parent.parent.get(timeout=10))
 
 # %% [markdown]
-# 16, 8, 4. 그런데 이 예는 `.s()`로 써도 숫자가 똑같습니다. `2 + 2 = 4`, `4 + 4 = 8`, `8 + 8 = 16`이라 앞 결과를 받아 더해도 같은 값이
-# 나오기 때문입니다. 아래 체인은 앞 결과를 이어받는 `.s()` 체인입니다. 두 체인이 같은 숫자를 내도 하는 일은 다르다는 것을 기억하세요.
+# 16, 8, 4. 이 체인에서 `.si`를 `.s`로 바꾸기만 하면 1절에서 본 것처럼 `add.s(4, 4)`가 앞 결과까지 받아 `add(4, 4, 4)`가 되므로
+# TypeError로 실패합니다. 앞 결과를 받도록 인자를 하나씩 뺀 `.s()` 체인 `add.s(2, 2) | add.s(4) | add.s(8)`은 어떨까요?
+# `2 + 2 = 4`, `4 + 4 = 8`, `8 + 8 = 16`이라 우연히 같은 숫자가 나옵니다. 숫자가 같아도 하는 일은 다르다는 것을 기억하세요.
 
 # %%
 res_s = (add.s(2, 2) | add.s(4) | add.s(8)).apply_async()
@@ -111,7 +112,7 @@ mon.wait_all([*res.parent.results, res], timeout=10)
 mon.summary(since=t0)
 
 # %%
-mon.timeline(since=t0, title="chord: send_alert for each user, then notify_admin.si()")
+mon.timeline(since=t0, title="chord: 사용자마다 send_alert, 그다음 notify_admin.si()")
 
 # %% [markdown]
 # 콜백을 `.s()`로 두면 어떻게 될까요? 헤더 결과 목록이 `notify_admin`의 인자로 붙는데, `notify_admin`은 인자를 받지 않으므로 콜백이 실패합니다.
@@ -140,50 +141,58 @@ except Exception as exc:
 #
 # - 불변 시그니처(`.si()`, `immutable=True`)는 앞 태스크의 결과를 인자로 받지 않는다.
 # - 체인의 결과는 마지막 태스크의 결과이고, `res.parent`를 따라 앞 태스크들의 결과로 거슬러 올라간다.
-# - 가이드의 `add.si(2,2) | add.si(4,4) | add.si(8,8)` 예는 `.s()`로 써도 같은 숫자(16, 8, 4)가 나온다. 차이는 다른 숫자로 확인한다.
+# - 가이드의 `add.si(2,2) | add.si(4,4) | add.si(8,8)`에서 `.si`만 `.s`로 바꾸면 TypeError가 난다. 인자를 하나씩 뺀 `.s()` 체인
+#   `add.s(2, 2) | add.s(4) | add.s(8)`은 우연히 같은 숫자(16, 8, 4)를 낸다. 차이는 다른 숫자로 확인한다.
 # - 헤더 결과가 필요 없는 `chord` 콜백은 `.si()`로 둔다. `.s()`로 두면 결과 목록이 인자로 붙는다.
 
 # %% [markdown]
 # ## 연습문제
 #
-# **연습 1.** `add(1, 2)`를 실행한 뒤, 그 결과와 상관없이 `mult(6, 7)`을 실행하는 체인 `체인`을 만드세요.
-# (아래에는 예시 답이 들어 있습니다. 지우고 직접 써 보세요.)
+# 각 연습의 확인 셀은 `확인.연습_N(답)`을 부릅니다. 확인은 어느 시그니처가 불변인지(구조)를 보고, 이 장의 워커에서 실행해 결과를
+# 확인합니다. 어떻게 판단하는지는 `labtasks/checks/ch05.py`에서 볼 수 있습니다.
 
 # %%
-체인 = add.s(1, 2) | mult.si(6, 7)
-
-# %%
-res = 체인.apply_async()
-assert res.get(timeout=10) == 42 and res.parent.get(timeout=10) == 3
-print("정답입니다.")
+from labtasks.checks import ch05 as 확인
 
 # %% [markdown]
-# **연습 2.** 사용자 `["a", "b", "c"]`에게 `send_alert`를 보내고, 모두 끝나면 `notify_admin`을 실행하는 `알림`을 만드세요.
+# **연습 1.** `add(1, 2)`를 실행한 뒤, 그 결과와 상관없이 `mult(6, 7)`을 실행하는 체인을 `답`에 담으세요.
 
-# %%
-알림 = chord((send_alert.s(u) for u in ["a", "b", "c"]), notify_admin.si())
+# %% tags=["answer"]
+답 = ...
 
-# %%
-res = 알림.apply_async()
-assert res.get(timeout=10) == "관리자에게 알렸습니다"
-assert res.parent.get(timeout=10) == [f"{u}에게 경고를 보냈습니다" for u in ["a", "b", "c"]]
-print("정답입니다.")
+# %% tags=["check"]
+확인.연습_1(답)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+답 = add.s(1, 2) | mult.si(6, 7)
+확인.연습_1(답)
 
 # %% [markdown]
-# **연습 3.** 체인 `add.si(3, 3) | add.s(10) | add.si(1, 1)`의 마지막 결과에서 `parent`를 따라가며 얻는 값 목록(마지막 태스크부터)을
-# 실행하기 **전에** 예상해서 `예상`에 적으세요.
+# **연습 2.** 사용자 `"a"`, `"b"`, `"c"`에게 차례로 `send_alert`를 보내고, 모두 끝나면 `notify_admin`을 실행하는 `chord`를 `답`에 담으세요.
 
-# %%
-예상 = [2, 16, 6]
+# %% tags=["answer"]
+답 = ...
 
-# %%
-res = (add.si(3, 3) | add.s(10) | add.si(1, 1)).apply_async()
-node, 실제 = res, []
-while node is not None:
-    실제.append(node.get(timeout=10))
-    node = node.parent
-assert 예상 == 실제, 실제
-print("정답입니다.")
+# %% tags=["check"]
+확인.연습_2(답)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+답 = chord((send_alert.s(u) for u in ["a", "b", "c"]), notify_admin.si())
+확인.연습_2(답)
+
+# %% [markdown]
+# **연습 3.** 체인 `add.si(3, 3) | add.s(10) | add.si(1, 1)`을 실행하면, 마지막 결과에서 `parent`를 따라가며 얻는 값 목록(마지막 태스크부터)은
+# 무엇일까요? 체인을 실행하지 말고 **예상**해서 리스트로 `답`에 적으세요. 확인 셀이 체인을 실제로 실행해 예상과 비교합니다.
+
+# %% tags=["answer"]
+답 = ...
+
+# %% tags=["check"]
+확인.연습_3(답)
+
+# %% tags=["solution"] jupyter={"source_hidden": true}
+답 = [2, 16, 6]  # add.si(1, 1) = 2, add(6, 10) = 16, add.si(3, 3) = 6
+확인.연습_3(답)
 
 # %% [markdown]
 # 실습을 마쳤으면 이 커널이 띄운 것(워커, 모니터, 내장 Redis)을 모두 멈춥니다.
