@@ -109,31 +109,13 @@ for node, qs in sorted(replies.items()):
 # ### 정오표: 워커 이름이 겹치면 "pid가 겹친다"?
 #
 # 가이드는 워커를 여러 개 띄우면 "pid가 겹친다고 에러가 뜨는데", 그래서 `--hostname`으로 이름을 준다고 설명합니다. 실제로는 둘이 서로
-# 다른 문제입니다. 직접 확인하려고 이 커널에서 `celery -A labtasks worker` 명령을 자식 프로세스로 띄우는 작은 함수를 씁니다.
+# 다른 문제입니다. 직접 확인하려고 `plain_worker`로 이 커널에서 `celery -A labtasks worker` 명령을 그대로 띄웁니다.
 # (실습용 큐 `dup_demo`만 소비하므로 앞의 두 워커가 받을 태스크를 가져가지 않습니다. 출력은 로그 파일로 갑니다.)
 
 # %%
-import subprocess
-import sys
-import tempfile
 import warnings
-from pathlib import Path
 
-folder = Path(tempfile.mkdtemp())
-
-
-def celery_worker(log_name, *options):
-    """`celery -A labtasks worker -Q dup_demo …`를 띄우고, 로그에 ready가 찍히거나 프로세스가 끝날 때까지 기다린다."""
-    log = folder / log_name
-    with open(log, "w") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "celery", "-A", "labtasks", "worker", "-P", "solo",
-                                 "-Q", "dup_demo", "--without-mingle", "--without-gossip", "-l", "INFO", *options],
-                                stdout=out, stderr=subprocess.STDOUT)
-    for _ in range(600):
-        if " ready." in log.read_text() or proc.poll() is not None:
-            break
-        time.sleep(0.05)
-    return proc, log
+from labtasks.chapters.routing import plain_worker
 
 # %% [markdown]
 # 먼저 `worker.low_priority`와 **같은 이름**(`-n`)으로 워커를 하나 더 띄우고, 이 커널에서 모든 워커에게 `ping`을 보냅니다.
@@ -147,7 +129,7 @@ def celery_worker(log_name, *options):
 # 그래서 이 셀의 출력은 브로커마다 달라 비교하지 않고, 두 경우를 `assert`로 확인합니다.
 
 # %% tags=["nbval-ignore-output"]
-dup, dup_log = celery_worker("dup.log", "-n", w_low.nodename)
+dup, dup_log = plain_worker("dup.log", "-n", w_low.nodename)
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")
     replies = app.control.inspect(timeout=2).ping() or {}
@@ -175,9 +157,9 @@ exit_code = dup.wait(timeout=30)
 # 그 파일이 이미 있으면(다른 워커가 쓰는 중이면) 시작하지 않고 끝납니다. 이름이 달라도 마찬가지입니다.
 
 # %%
-pidfile = folder / "worker.pid"
-first, _ = celery_worker("first.log", "-n", "pid_a@%h", f"--pidfile={pidfile}")
-second, second_log = celery_worker("second.log", "-n", "pid_b@%h", f"--pidfile={pidfile}")
+pidfile = dup_log.parent / "worker.pid"  # 이 커널의 실행 폴더(lab.down()이 지움)
+first, _ = plain_worker("first.log", "-n", "pid_a@%h", f"--pidfile={pidfile}")
+second, second_log = plain_worker("second.log", "-n", "pid_b@%h", f"--pidfile={pidfile}")
 print("두 번째 워커의 종료 코드:", second.wait(timeout=30))
 print("\n".join(line.replace(str(pidfile), "worker.pid") for line in second_log.read_text().splitlines()
                 if "Pidfile" in line or "already running" in line))
