@@ -208,7 +208,7 @@ def test_chapter03_urgent_button_reaches_success_on_the_board(lab_server, browse
 def test_flower_through_jupyter_server_proxy_lists_the_worker_and_is_styled(lab_server, browser):
     driver = browser
     open_notebook(driver, lab_server, "notebooks/07_Flower_모니터링.ipynb")
-    run_all_above(driver, next(c for c in cells(driver) if source(c) == "lab.flower() is fl"))
+    run_all_above(driver, next(c for c in cells(driver) if source(c) == "print(fl.command())"))
     flower_cell = next(c for c in cells(driver) if source(c) == "fl = lab.flower()\nfl")
     table = dict(_rows(flower_cell))
     address, password = table["주소"], table["비밀번호"]

@@ -14,6 +14,7 @@ def workers():
     db.worker("db", pool="prefork", concurrency=2)
     yield
     lab.down()
+    db.teardown()  # the kernels nbval starts later must not inherit this process's file
 
 
 def test_placeholders_only_remind(capsys):

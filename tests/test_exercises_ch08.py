@@ -32,12 +32,12 @@ def test_1_wrong_predictions_fail(running, wrong):
 
 
 def test_2_a_threads_worker_with_twenty_waits_together(running):
-    assert ch08.연습_2(lab.worker("io", queues=["io"], pool="threads", concurrency=20))
+    assert ch08.연습_2(lab.worker("api", queues=["api"], pool="threads", concurrency=20))
 
 
 @pytest.mark.parametrize("pool,concurrency", [("threads", 4), ("prefork", 20), ("solo", 1)])
 def test_2_wrong_workers_fail(running, pool, concurrency):
-    worker = lab.worker("io", queues=["io"], pool=pool, concurrency=concurrency)
+    worker = lab.worker("api", queues=["api"], pool=pool, concurrency=concurrency)
     with pytest.raises(AssertionError):
         ch08.연습_2(worker)
     worker.stop()
@@ -46,7 +46,7 @@ def test_2_wrong_workers_fail(running, pool, concurrency):
 def test_2_a_literal_or_a_stopped_worker_fails(running):
     with pytest.raises(AssertionError):
         ch08.연습_2({"pool": "threads", "concurrency": 20})
-    worker = lab.worker("io", queues=["io"], pool="threads", concurrency=20)
+    worker = lab.worker("api", queues=["api"], pool="threads", concurrency=20)
     worker.stop()
     with pytest.raises(AssertionError):
         ch08.연습_2(worker)

@@ -37,9 +37,11 @@ def setup(path: str | None = None) -> str:
 
 
 def ready() -> str:
-    """The chapter's sqlite file, created on first use (again after ``lab.down()`` removed it)."""
+    """The chapter's sqlite file, created on first use (again after ``lab.down()`` removed it). A
+    path inherited from another process (the variable in the kernel's environment) is not ours."""
     path = os.environ.get(ENV)
-    return path if path and os.path.exists(path) else setup()
+    ours = path and os.path.dirname(path) == str(settings.run_dir()) and os.path.exists(path)
+    return path if ours else setup()
 
 
 def worker(name: str = "db", pool: str = "prefork", concurrency: int = 2):

@@ -227,7 +227,7 @@ from labtasks.checks import ch08 as 확인
 확인.연습_1(답)
 
 # %% [markdown]
-# **연습 2.** 외부 API에 요청을 보내고 응답을 기다리는 태스크 20개를 **한꺼번에** 기다릴 워커를 띄우세요. 이름과 큐는 `"io"`로 하고,
+# **연습 2.** 외부 API에 요청을 보내고 응답을 기다리는 태스크 20개를 **한꺼번에** 기다릴 워커를 띄우세요. 이름과 큐는 `"api"`로 하고,
 # `lab.worker(...)`가 돌려준 워커를 `답`에 넣습니다. 확인 셀은 그 워커에 `io_wait(0.5)` 20개를 보내고, 모니터가 본 시작·끝 시각으로
 # 동시에 몇 개가 돌았는지 셉니다. 풀의 비용도 생각하세요.
 
@@ -238,7 +238,7 @@ from labtasks.checks import ch08 as 확인
 확인.연습_2(답)
 
 # %% tags=["solution"] jupyter={"source_hidden": true}
-답 = lab.worker("io", queues=["io"], pool="threads", concurrency=20)
+답 = lab.worker("api", queues=["api"], pool="threads", concurrency=20)
 확인.연습_2(답)
 
 # %%
