@@ -4,7 +4,6 @@ Joining a prefork pool takes about a second even when no task runs (billiard's s
 0.8 s, Celery's timer thread 0.5 s). With no task active or reserved, this step tells each pool
 child to exit (the child sends ``worker_process_shutdown``), waits for them, sends the acks still
 queued in the event loop, sends ``worker_shutdown`` and exits. A busy worker shuts down the usual way."""
-import contextlib
 import os
 import sys
 
@@ -28,8 +27,6 @@ class ExitWhenIdle(bootsteps.StartStopStep):
             psutil.wait_procs(children, timeout=5)
         if getattr(worker, "hub", None) is not None:
             worker.hub.close()  # runs the acks queued with call_soon: lost otherwise, then redelivered
-        with contextlib.suppress(Exception):  # a clean close: the acks reach the broker first
-            worker.consumer.connection.close()
         signals.worker_shutdown.send(sender=worker)
         for stream in (sys.stdout, sys.stderr):
             stream.flush()
