@@ -111,14 +111,13 @@ from labtasks import app
 app.worker_main(argv=["-l", "INFO"])
 
 # %% [markdown]
-# Celery 5 형식으로 쓴 파일을 임시 폴더에 만들어 봅시다. 이름은 `guide@%h`, 소비할 큐는 `guide`,
+# Celery 5 형식으로 쓴 파일을 이 커널의 실행 폴더에 만들어 봅시다. 이름은 `guide@%h`, 소비할 큐는 `guide`,
 # 풀은 자식 프로세스 없이 워커 프로세스 하나에서 실행하는 `solo`입니다.
 
 # %%
-import tempfile
-from pathlib import Path
+from labtasks import settings
 
-폴더 = Path(tempfile.mkdtemp())
+폴더 = settings.make_run_dir()  # 이 커널의 실행 폴더: lab.down()이 지웁니다
 (폴더 / "내_워커.py").write_text('''\
 from labtasks import app
 
@@ -128,22 +127,19 @@ if __name__ == "__main__":
 print((폴더 / "내_워커.py").read_text())
 
 # %% [markdown]
-# 터미널에서 `python 내_워커.py`를 실행하는 것과 같게, 커널에서 `subprocess`로 실행합니다.
-# 워커의 출력은 파일에 받고, `ping`에 답할 때까지 기다립니다.
+# 터미널에서 `python 내_워커.py`를 실행하는 것과 같게, 커널에서 실행합니다. `procs.spawn`은 `subprocess.Popen`과 같은데,
+# 커널이 죽으면 워커도 함께 끝나도록 묶어 줍니다. 워커의 출력은 파일에 받고, `ping`에 답할 때까지 기다립니다.
 
 # %%
 import socket
-import subprocess
 import sys
 
+from labtasks import procs
+from labtasks.waiting import wait_until
+
 이름 = f"guide@{socket.gethostname()}"  # %h는 호스트 이름으로 바뀝니다
-with open(폴더 / "워커.log", "w") as 로그:
-    워커 = subprocess.Popen([sys.executable, "내_워커.py"], cwd=폴더,
-                          stdout=로그, stderr=subprocess.STDOUT)
-for _ in range(300):
-    if app.control.ping(destination=[이름], timeout=0.1):
-        break
-print(app.control.ping(destination=[이름], timeout=1))
+워커 = procs.spawn([sys.executable, str(폴더 / "내_워커.py")], log=폴더 / "워커.log", kind="worker", name="guide")
+print(wait_until(lambda: app.control.ping(destination=[이름], timeout=0.5), 30, "guide 워커의 ping 응답"))
 
 # %% [markdown]
 # `guide` 큐로 태스크를 보내면 이 워커가 답합니다.
