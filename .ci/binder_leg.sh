@@ -51,6 +51,9 @@ pip check
 echo "== binder/postBuild"
 timeout 300 binder/postBuild
 
+echo "== every module the notebooks and labtasks import, found in the image"
+(cd "$root" && python .ci/imports_check.py)
+
 echo "== the test tools (not part of the image)"
 timeout 300 pip install -q -r tests/requirements.txt
 

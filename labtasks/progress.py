@@ -23,7 +23,9 @@ def record(chapter: str, exercise: int, passed: bool) -> None:
     verdicts = load()
     verdicts.setdefault(chapter, {})[str(exercise)] = passed
     path().parent.mkdir(parents=True, exist_ok=True)
-    path().write_text(json.dumps(verdicts, ensure_ascii=False, sort_keys=True))
+    written = path().with_name(f"progress-{os.getpid()}.tmp")  # never half a file
+    written.write_text(json.dumps(verdicts, ensure_ascii=False, sort_keys=True))
+    os.replace(written, path())
 
 
 class Progress(Table):

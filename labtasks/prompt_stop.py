@@ -20,8 +20,8 @@ class ExitWhenIdle(bootsteps.StartStopStep):
     def stop(self, worker):
         if state.active_requests or state.reserved_requests:
             return  # tasks to finish: the normal warm shutdown
-        pool = getattr(worker.pool, "_pool", None)  # billiard's pool, prefork only
-        if pool is not None:
+        pool = getattr(worker.pool, "_pool", None)  # billiard's pool (prefork), or gevent's
+        if pool is not None and not worker.pool.is_green:
             children = [psutil.Process(p.pid) for p in pool._pool if p.pid]
             pool._stop_task_handler(pool._task_handler)  # a "no more work" sentinel per child
             psutil.wait_procs(children, timeout=5)

@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import textwrap
 import time
 from pathlib import Path
@@ -16,8 +15,6 @@ import psutil
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-# exercise verdicts of test runs (and of the kernels nbval starts) never reach the user's progress
-os.environ.setdefault("LABTASKS_PROGRESS", tempfile.mkdtemp(prefix="labtasks-progress-"))
 
 
 def clean_env(**extra) -> dict:

@@ -43,6 +43,16 @@ def kill(worker) -> None:
     worker.proc.wait(10)
 
 
+def lost_for_good(run, results, worker) -> bool:
+    """With early acks nothing comes back: once every unfinished task was started and ``worker``
+    runs none of them, the rest died with the killed worker."""
+    started = executions(run)
+    if any(not r.ready() and i not in started for i, r in enumerate(results)):
+        return False
+    active = app.control.inspect([worker.nodename], timeout=1.0).active() or {}
+    return worker.nodename in active and not active[worker.nodename]
+
+
 class CrashRun(Table, dict):
     """What a crash run measured; shows the numbers as a small table."""
 
@@ -59,8 +69,9 @@ def crash_run(task, n=20, seconds=0.3, kill_after=4, concurrency=2, idle=8.0,
               queue="crash", timeout=120.0) -> CrashRun:
     """Send ``n`` tasks, SIGKILL the worker once ``kill_after`` of them started, start a new one.
 
-    Waits until every result is back, or until no new result came for ``idle`` seconds (enough
-    for a Redis broker to give back what the dead worker held). Returns the counts.
+    Waits until every result is back; with early acks, until the tasks left were all lost with
+    the killed worker; else until no new result came for ``idle`` seconds (enough for a Redis
+    broker to give back what the dead worker held). Returns the counts.
     """
     run = uuid.uuid4().hex[:8]
     options = list(CRASH_OPTIONS)
@@ -79,7 +90,8 @@ def crash_run(task, n=20, seconds=0.3, kill_after=4, concurrency=2, idle=8.0,
     try:
         done, last_change = 0, time.monotonic()
         while done < n and time.monotonic() - last_change < idle:
-            if time.monotonic() > deadline:
+            if time.monotonic() > deadline or (not task.acks_late and lost_for_good(run, results,
+                                                                                   second)):
                 break
             now_done = sum(r.ready() for r in results)
             if now_done != done:
@@ -88,6 +100,7 @@ def crash_run(task, n=20, seconds=0.3, kill_after=4, concurrency=2, idle=8.0,
     finally:
         second.stop()
         first.stop()  # already dead: this only tidies up
+    done = sum(r.ready() for r in results)
     counts = executions(run)
     return CrashRun(sent=n, done=done, lost=n - done, executions=sum(counts.values()),
                     repeated=sum(1 for c in counts.values() if c > 1), effects=effects(run),
