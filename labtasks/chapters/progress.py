@@ -257,8 +257,11 @@ def event_types(send, mon=None, timeout: float = 30.0) -> str:
                    5, "마지막 이벤트")
     finally:
         mon.remove_listener(seen.append)
-    types = [e["type"] for e in sorted(seen, key=lambda e: e["timestamp"])
-             if e.get("uuid") == result.id]
+    # in the order things happen (task-sent is stamped after publishing: a worker may be quicker)
+    order = ["task-sent", "task-received", "task-started", "task-progress", *FINAL]
+    mine = [e for e in seen if e.get("uuid") == result.id and e["type"] in order]
+    types = [e["type"] for e in sorted(mine, key=lambda e: (order.index(e["type"]),
+                                                            e["timestamp"]))]
     runs = []
     for kind in types:
         if runs and runs[-1][0] == kind:
@@ -276,6 +279,7 @@ class Steps:
 
     def __init__(self, steps: int, **options):
         self.gate, self.steps, self.done = uuid.uuid4().hex[:12], steps, 0
+        self.ignore_result = options.get("ignore_result", False)  # then it never gets ready
         self.result = stepper.apply_async((steps, self.gate), **options)
 
     def wait_state(self, state: str, timeout: float = 10.0) -> AsyncResult:
@@ -286,6 +290,8 @@ class Steps:
         app.backend.client.rpush(gate_key(self.gate), 1)
         self.done += 1
         wait_until(lambda: self._reached(), timeout, f"{self.done}단계")
+        if self.done >= self.steps and not self.ignore_result:  # the last step: wait for the end
+            wait_until(self.result.ready, timeout, "마지막 단계")
         return self.result
 
     def _reached(self) -> bool:
