@@ -11,7 +11,8 @@
 #
 # **준비물**: 02장(`AsyncResult`), 03장(모니터), 07장(실시간 태스크 보드), 08장(풀), 09장(`revoke`).
 #
-# 이 장의 태스크는 `labtasks/tasks/progress.py`에, 진행 막대와 측정 도구는 `labtasks/chapters/progress.py`에 있습니다.
+# 이 장의 태스크는 `labtasks/tasks/progress.py`에, 진행 막대는 `labtasks/chapters/progress_bars.py`에, 단계 진행과 측정 도구는
+# `labtasks/chapters/progress.py`에 있습니다(`progress.Bar`처럼 모두 `progress`에서 부를 수 있습니다).
 
 # %%
 from labtasks import app, lab
