@@ -217,7 +217,7 @@ def test_chapter11_progress_bar_moves_while_the_task_runs(lab_server, browser):
 
     def read():
         """(steps done, state, the bar's filled width in %) as the page shows them now."""
-        bars = bar_cell.find_elements(By.CSS_SELECTOR, ".widget-progress .progress-bar")
+        bars = bar_cell.find_elements(By.CSS_SELECTOR, ".widget-hprogress .progress-bar")
         found = re.search(r"(\d+)/20 · ([A-Z]+)", bar_cell.text)
         if not bars or not found:
             return None
