@@ -14,7 +14,7 @@ from celery import states
 from celery.result import AsyncResult, GroupResult
 
 from ..handle import lab
-from ..widgets import REDRAW_EVERY
+from ..widgets import REDRAW_EVERY, TaskBoard
 
 #: the worker's events that end a task, and the state each one means
 FINAL = {"task-succeeded": states.SUCCESS, "task-failed": states.FAILURE,
@@ -109,10 +109,7 @@ class _Bar:
                 self._timer.daemon = True
                 self._timer.start()
 
-    def _deferred(self):
-        with self._lock:
-            self._timer = None
-        self.refresh()
+    _deferred = TaskBoard._deferred  # forget the timer, redraw
 
     def wait(self, timeout: float = 30.0):
         """Wait until every task of the bar ended; draw the last state; return ``self``."""
@@ -135,10 +132,7 @@ class _Bar:
     def __repr__(self):
         return f"<진행 막대: {self.title}>"
 
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = self.widget._repr_mimebundle_(**kwargs)
-        bundle["text/plain"] = repr(self)  # stable: the widget's own repr lists every trait
-        return bundle
+    _repr_mimebundle_ = TaskBoard._repr_mimebundle_  # the widget, with a stable text/plain
 
 
 class Bar(_Bar):
