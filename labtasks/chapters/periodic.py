@@ -90,6 +90,11 @@ def wait_window(mon, senders, beats, name, period, periods=3, since=None, timeou
                       f"{name}이(가) 주기 {periods}번 동안 실행되기", interval=0.05)
 
 
+def finished(records) -> list:
+    """Only the tasks that already finished (a timeline of them does not end with a running one)."""
+    return [r for r in records if r.finished]
+
+
 @contextlib.contextmanager
 def another_beat(schedule: dict, name: str = "beat-2"):
     """A second beat with the same schedule, for as long as the ``with`` block runs (what

@@ -7,6 +7,7 @@ module before it reads ``beat_schedule``, and the lines at the bottom put the sc
 """
 import json
 import os
+import time
 from datetime import timedelta
 
 from celery.schedules import crontab
@@ -18,8 +19,9 @@ _CRON_FIELDS = ("minute", "hour", "day_of_week", "day_of_month", "month_of_year"
 
 
 @app.task
-def tick(label="tick"):
-    """beat가 보내는 가장 짧은 태스크: 받은 이름을 그대로 돌려줍니다."""
+def tick(label="tick", seconds=0.1):
+    """beat가 보내는 짧은 태스크: 잠깐(타임라인에 보일 만큼) 일하고 받은 이름을 돌려줍니다."""
+    time.sleep(seconds)
     return label
 
 

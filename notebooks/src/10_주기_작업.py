@@ -22,7 +22,7 @@ from celery.schedules import crontab
 
 from labtasks import app, lab
 from labtasks.chapters import periodic
-from labtasks.tasks import add
+from labtasks.tasks import slow_add
 from labtasks.tasks.periodic import tick
 
 lab.up()
@@ -48,7 +48,7 @@ senders = periodic.Senders(mon)  # 태스크마다 어느 프로세스가 보냈
 # %%
 app.conf.beat_schedule = {
     "tick-every-half-second": {"task": tick.name, "schedule": timedelta(seconds=0.5), "args": ("tick",)},
-    "add-every-second": {"task": add.name, "schedule": 1.0, "args": (2, 3)},
+    "slow-add-every-second": {"task": slow_add.name, "schedule": 1.0, "args": (2, 3), "kwargs": {"seconds": 0.2}},
     "weekday-morning-report": {
         "task": tick.name,
         "schedule": crontab(hour=9, minute=0, day_of_week="mon-fri"),
@@ -96,11 +96,11 @@ assert any("Sending due task tick-every-half-second" in line for line in b.logs(
 b.logs(4)
 
 # %% [markdown]
-# 타임라인에서는 `tick`이 0.5초마다, `add`가 1초마다 워커 `w1`에서 실행된 것이 보입니다.
+# 타임라인에서는 `tick`(0.1초 걸림)이 0.5초마다, `slow_add`(0.2초 걸림)가 1초마다 워커 `w1`에서 실행된 것이 보입니다.
 # 평일 아침 9시 항목은 이 노트북이 도는 동안에는 때가 오지 않으니 보이지 않습니다.
 
 # %%
-mon.timeline(since=t0, names=[tick.name, add.name], title="beat 하나: tick은 0.5초마다, add는 1초마다")
+mon.timeline(ids=periodic.finished(mon.tasks(since=t0)), title="beat 하나: tick은 0.5초마다, slow_add는 1초마다")
 
 # %% [markdown]
 # ## 4. `crontab`: 다음 실행은 언제?
@@ -149,13 +149,14 @@ periodic.RunTimes({"Asia/Seoul": 서울_앱, "UTC": UTC_앱}, 지금, n=2)
 # %% [markdown]
 # UTC 9시는 서울 18시입니다. 아침 보고가 저녁에 나갑니다. 시간대를 바꿀 때 주의할 점은 다음과 같습니다.
 #
-# - `crontab`의 시와 **요일**이 모두 새 시간대로 읽힙니다. 서울 월요일 07:30은 UTC로 일요일 22:30이라 요일까지 바뀝니다(연습 3).
+# - `crontab`의 시와 **요일**이 모두 새 시간대로 읽힙니다. 서울의 이른 아침은 UTC로는 전날 밤이라 요일까지 바뀝니다(연습 3).
 # - beat의 상태 파일은 마지막 실행 시각과 함께 `timezone`을 적어 둡니다. `timezone`이 바뀐 채로 beat를 다시 띄우면 beat는
 #   `Reset: Timezone changed from …` 경고를 남기고 상태 파일을 비운 뒤 새로 시작합니다.
 # - 서머타임이 있는 시간대(예: `Europe/Berlin`)에서는 시계가 건너뛰거나 되돌아가는 새벽 시각에 항목을 두지 마세요. 서울에는 서머타임이 없습니다.
 #
-# 마지막 실행 시각이 옛 시간대 기준으로 남아 있으면 계산이 달라집니다. 위의 `어제_실행`(서울 26일 9시)을 UTC 앱에 물으면,
-# UTC로는 26일 0시라 그날 9시(UTC)를 이미 지났으니 **지금 곧바로 실행할 때**라고 답합니다.
+# 시간대를 바꾼 직후에는 항목이 예정에 없던 한 번을 더 실행할 수도 있습니다(마지막 실행 시각을 DB에 두는 스케줄러처럼
+# 그 기록이 남아 있을 때). 서울 26일 9시에 실행된 항목을 UTC 앱에 물으면, 그 뒤에 온 UTC 9시(서울 26일 18시)를 아직
+# 실행하지 않았으니 **지금 곧바로 실행할 때**라고 답합니다.
 
 # %%
 UTC_앱_지금 = crontab(hour=9, minute=0, day_of_week="mon-fri", app=periodic.app_in("UTC"), nowfun=lambda: 지금)
