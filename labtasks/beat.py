@@ -1,8 +1,6 @@
-"""celery beat, started from the kernel like a worker: ``lab.beat()``.
-
-The schedule travels as JSON in an environment variable (``labtasks.tasks.periodic`` reads it in
-the beat process); beat's state file (when each entry last ran) and its log are in the run folder.
-"""
+"""celery beat, started from the kernel like a worker: ``lab.beat()``. The schedule travels as JSON
+in an environment variable (``labtasks.tasks.periodic`` reads it in the beat process); beat's state
+file (when each entry last ran) and its log are in the run folder."""
 import sys
 from datetime import timedelta
 
@@ -10,14 +8,11 @@ from . import display, settings
 from .procs import LoggedChild
 from .tasks.periodic import SCHEDULE_ENV, to_json
 
-READY_TIMEOUT = 30.0
-
 
 class Beat(display.Table, LoggedChild):
     """A celery beat process this kernel started, with the schedule it was given."""
 
-    stop_grace = 5.0
-    headers, caption, empty = ["항목", "태스크", "일정"], "beat 일정", "beat 일정 없음"
+    stop_grace, headers, caption, empty = 5.0, ["항목", "태스크", "일정"], "beat 일정", "beat 일정 없음"
 
     def __init__(self, schedule: dict, name: str = "beat"):
         self.name, self.entries, self.schedule = name, dict(schedule), to_json(schedule)
@@ -38,5 +33,5 @@ class Beat(display.Table, LoggedChild):
         def started():
             self._check_alive(f"beat {self.name}")
             return b"beat: Starting..." in self.log_path.read_bytes()
-        self._wait(started, READY_TIMEOUT, f"beat {self.name}의 시작", interval=0.02)
+        self._wait(started, 30.0, f"beat {self.name}의 시작", interval=0.02)
         return self

@@ -90,8 +90,7 @@ class Lab:
         return WorkerTable(self.workers_.values())
 
     def beat(self, schedule: dict | None = None) -> Beat:
-        """celery beat with ``schedule`` (default: the kernel's ``app.conf.beat_schedule``); the
-        running one when its schedule is the same. One beat per kernel: a new schedule restarts it."""
+        """celery beat with ``schedule`` (default ``app.conf.beat_schedule``); one per kernel."""
         self._ensure_up()
         wanted = Beat(app.conf.beat_schedule if schedule is None else schedule)
         if self.beat_ is None or not self.beat_.alive() or self.beat_.schedule != wanted.schedule:
