@@ -48,7 +48,7 @@ def test_2_an_entry_whose_backlog_expires():
     {"task": tick.name, "schedule": 30, "options": {"expires": 3600}},      # longer than the period
     {"task": tick.name, "schedule": 1800, "options": {"expires": 30}},      # every 30 minutes
     {"task": tick, "schedule": 30, "options": {"expires": 30}},             # the task, not its name
-    {"task": tick.name, "schedule": 30, "expires": 30},                     # expires outside options
+    {"task": tick.name, "schedule": 30, "expires": 30},                   # not in options
     "tick every 30 s, expires 30",                                          # a literal
 ], ids=["no-expires", "expires-too-long", "30-minutes", "task-object", "not-in-options", "literal"])
 def test_2_wrong_answers_fail(wrong):

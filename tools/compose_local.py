@@ -1,4 +1,4 @@
-"""Run docker-compose.yml's worker, beat and flower services as local processes (there is no docker here).
+"""Run docker-compose.yml's worker, beat and flower services as local processes (no docker here).
 
     python tools/compose_local.py check                 # against the Compose Specification
     python tools/compose_local.py up   --broker URL --backend URL --state DIR

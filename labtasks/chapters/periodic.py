@@ -62,7 +62,8 @@ def window(mon, senders, beats, name, period, periods=3, since=None) -> Window |
     sends after every beat began sending, so a send a few ms early or late never falls on its
     edge: each beat sent exactly ``periods`` tasks in it."""
     beat_of = {b.pid: b.name for b in beats}
-    sends = sorted((r.sent, beat_of[senders.pid(r.id)], r) for r in mon.tasks(names=[name], since=since)
+    sends = sorted((r.sent, beat_of[senders.pid(r.id)], r)
+                   for r in mon.tasks(names=[name], since=since)
                    if r.sent and senders.pid(r.id) in beat_of)
     if {who for _, who, _ in sends} != set(beat_of.values()):
         return None

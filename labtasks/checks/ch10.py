@@ -10,7 +10,8 @@ from ..tasks.periodic import tick, to_json
 
 #: 2026-11-29(일) 0시, 서울: 이때부터 실행 시각 여섯 번을 봅니다
 START = datetime(2026, 11, 29, 0, 0, tzinfo=SEOUL)
-WEEKDAY_MORNINGS = [when(START + timedelta(days=d, hours=7, minutes=30)) for d in (1, 2, 3, 4, 5, 8)]
+WEEKDAY_MORNINGS = [when(START + timedelta(days=d, hours=7, minutes=30))
+                    for d in (1, 2, 3, 4, 5, 8)]
 
 
 def _weekday_mornings(answer):
