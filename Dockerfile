@@ -1,4 +1,4 @@
-# The one image that the lab, worker and flower services of docker-compose.yml run.
+# The one image that the lab, worker, beat and flower services of docker-compose.yml run.
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONUNBUFFERED=1 \
@@ -16,10 +16,10 @@ RUN pip install -r binder/requirements.txt
 
 COPY --chown=lab:lab . .
 RUN pip install --no-deps -e . \
- && mkdir -p /home/lab/flower-data /var/log/celerylab \
- && chown lab:lab /home/lab/flower-data /var/log/celerylab
+ && mkdir -p /home/lab/flower-data /home/lab/beat-data /var/log/celerylab \
+ && chown lab:lab /home/lab/flower-data /home/lab/beat-data /var/log/celerylab
 
 USER lab
 EXPOSE 8888 5555
-# the lab service's command; worker and flower services give their own
+# the lab service's command; worker, beat and flower services give their own
 CMD ["jupyter", "lab", "--ip=0.0.0.0", "--port=8888", "--no-browser", "--notebook-dir=notebooks"]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CI leg: docker-compose.yml checked against the Compose Specification, then its worker and
+# CI leg: docker-compose.yml checked against the Compose Specification, then its worker, beat and
 # flower services' commands run here as processes (no docker engine), with the hostnames
 # `rabbitmq` and `redis` mapped to this machine's RabbitMQ (vhost celerylab-ci-compose) and Redis,
 # and every notebook run in external mode (LABTASKS_WORKERS=external) against those processes,
@@ -39,7 +39,7 @@ rabbitmqctl -q add_vhost "$vhost"
 rabbitmqctl -q set_permissions -p "$vhost" guest ".*" ".*" ".*"
 redis-cli -n "$db" flushdb >/dev/null
 
-echo "== worker and flower services as local processes"
+echo "== worker, beat and flower services as local processes"
 timeout 120 python tools/compose_local.py up --broker "$broker" --backend "$backend" --state "$state"
 
 echo "== notebooks against the compose workers"
@@ -48,3 +48,9 @@ args=("$@")
 CELERY_BROKER_URL="$broker" CELERY_RESULT_BACKEND="$backend" LABTASKS_WORKERS=external \
     LABTASKS_WORKER_LOG_DIR="$state/worker-logs" \
     timeout "${COMPOSE_LEG_TIMEOUT:-1800}" python -m pytest "${args[@]}"
+
+echo "== the compose beat sent nothing while the notebooks ran (the app has no beat_schedule)"
+if grep "Sending due task" "$state/beat.log"; then
+    echo "the compose beat sent tasks: every notebook's monitor would count them" >&2
+    exit 1
+fi

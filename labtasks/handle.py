@@ -1,4 +1,4 @@
-"""One ``Lab`` owns everything a kernel starts: its Redis, workers, Flower and event monitor.
+"""One ``Lab`` owns everything a kernel starts: its Redis, workers, beat, Flower and event monitor.
 ``lab`` is the kernel's instance. All of it stops with ``down()``, at exit (a weak atexit hook), or
 by the parent-death signal when the kernel is killed. Calling any method twice is harmless."""
 import atexit
@@ -9,6 +9,7 @@ from kombu.utils.url import maybe_sanitize_url
 
 from . import procs, settings
 from .app import app, forget_connections
+from .beat import Beat
 from .display import Message, Table
 from .flower import Flower
 from .monitor import Monitor
@@ -23,6 +24,7 @@ class Lab:
         self.redis: RedisServer | None = None
         self.workers_: dict[str, Worker | ExternalWorker] = {}
         self.flower_: Flower | None = None
+        self.beat_: Beat | None = None
         self.monitor_: Monitor | None = None
         self._exported: dict[str, str | None] | None = None  # env values before up() set them
         ref = weakref.ref(self)
@@ -87,6 +89,16 @@ class Lab:
         """The workers this kernel started or uses."""
         return WorkerTable(self.workers_.values())
 
+    def beat(self, schedule: dict | None = None) -> Beat:
+        """celery beat with ``schedule`` (default ``app.conf.beat_schedule``); one per kernel."""
+        self._ensure_up()
+        wanted = Beat(app.conf.beat_schedule if schedule is None else schedule)
+        if self.beat_ is None or not self.beat_.alive() or self.beat_.schedule != wanted.schedule:
+            if self.beat_ is not None:
+                self.beat_.stop()
+            self.beat_ = wanted.start()
+        return self.beat_
+
     # Flower, the monitor, the board ------------------------------------------------------------
     def flower(self, persistent: bool = False, db: str | None = None) -> Flower:
         """Flower on 127.0.0.1 with a generated password (the running one if it fits)."""
@@ -111,6 +123,9 @@ class Lab:
     # stopping --------------------------------------------------------------------------------
     def down(self) -> Message:
         """Stop everything this kernel started. Safe to call twice."""
+        if self.beat_ is not None:  # it sends tasks: stop it first
+            self.beat_.stop()
+            self.beat_ = None
         if self.monitor_ is not None:  # it listens to the broker: stop it before the broker
             self.monitor_.stop()
             self.monitor_ = None
@@ -163,8 +178,9 @@ class Lab:
 
     def processes(self) -> list[dict]:
         """The processes this kernel started and still runs: kind, name and pid."""
-        found = [("redis-server", "내장 Redis", self.redis), ("flower", "Flower", self.flower_)]
-        found[1:1] = [("celery worker", w.name, w) for w in self.workers_.values()
+        found = [("redis-server", "내장 Redis", self.redis), ("celery beat", "beat", self.beat_),
+                 ("flower", "Flower", self.flower_)]
+        found[2:2] = [("celery worker", w.name, w) for w in self.workers_.values()
                       if isinstance(w, Worker)]
         return [{"kind": kind, "name": name, "pid": p.pid} for kind, name, p in found
                 if p is not None and p.alive()]

@@ -241,3 +241,32 @@ def test_worker_logs_are_shared_with_the_lab():
     assert f"worker-logs:{folder}:ro" in SERVICES["lab"]["volumes"]
     assert "worker-logs" in DOC["volumes"]
     assert folder in (ROOT / "Dockerfile").read_text()  # created, owned by the image's user
+
+
+def test_exactly_one_beat_with_its_state_file_on_a_volume():
+    """Two beats send every periodic task twice (chapter 10): one service, one replica."""
+    beats = {n: s for n, s in SERVICES.items() if s.get("command", [])[3:4] == ["beat"]}
+    assert list(beats) == ["beat"], beats
+    beat = beats["beat"]
+    assert beat["command"][:4] == ["celery", "-A", "labtasks", "beat"]
+    assert beat.get("deploy", {}).get("replicas", 1) == 1
+    state = beat["command"][beat["command"].index("-s") + 1]
+    (mount,) = [v for v in beat["volumes"] if state.startswith(v.split(":")[1] + "/")]
+    assert mount.split(":")[0] in DOC["volumes"]
+    assert state.rsplit("/", 1)[0] in (ROOT / "Dockerfile").read_text()  # owned by the image's user
+    assert not any("-B" in s.get("command", []) for s in WORKERS.values())  # no worker embeds one
+
+
+def test_the_compose_beat_has_nothing_to_send():
+    """The app the compose beat runs defines no beat_schedule, so it sends no task into the
+    queues the notebooks count; the compose leg also checks its log after the notebooks ran."""
+    proc = subprocess.run(
+        [sys.executable, "-c", "import labtasks.tasks; from labtasks.app import app; "
+         "print(len(app.conf.beat_schedule))"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={k: v for k, v in __import__("os").environ.items()
+             if not k.startswith(("CELERY_", "LABTASKS_"))})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split()[-1] == "0"
+    assert "LABTASKS_BEAT_SCHEDULE" not in compose_local.service_env(DOC, "beat", ENV)
+    assert "Sending due task" in (ROOT / ".ci" / "compose_leg.sh").read_text()

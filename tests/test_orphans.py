@@ -12,15 +12,17 @@ import json
 from labtasks import lab
 lab.up()
 w = lab.worker("orphan-check", pool="prefork", concurrency=2)
+b = lab.beat({"tick": {"task": "labtasks.tasks.periodic.tick", "schedule": 30.0}})
+assert lab.beat({"tick": {"task": "labtasks.tasks.periodic.tick", "schedule": 30.0}}) is b
 print(json.dumps([p["pid"] for p in lab.processes()]))
 """
 
 
 def _everything_started(kernel: Kernel) -> list[int]:
-    """The kernel's Redis, its worker and the worker's pool children."""
+    """The kernel's Redis, its worker, the worker's pool children and its beat."""
     leaders = json.loads(kernel.run(START).strip().splitlines()[-1])
     pids = [member for leader in leaders for member in group_members(leader)]
-    assert len(pids) == 4, pids  # redis + worker + two prefork children
+    assert len(pids) == 5, pids  # redis + worker + two prefork children + beat
     return pids
 
 

@@ -1,4 +1,4 @@
-"""Run docker-compose.yml's worker and flower services as local processes (there is no docker here).
+"""Run docker-compose.yml's worker, beat and flower services as local processes (no docker here).
 
     python tools/compose_local.py check                 # against the Compose Specification
     python tools/compose_local.py up   --broker URL --backend URL --state DIR
@@ -8,7 +8,8 @@
 would (YAML merge keys, ``${VAR:-default}`` / ``${VAR:?error}`` interpolation, ``$$``), then maps
 the stack's hostnames to this machine: ``rabbitmq`` and ``redis`` become the given broker and
 backend URLs, ``$HOSTNAME`` the service's ``hostname``, Flower's published port a free 127.0.0.1
-port and its volume a folder under DIR. When every service is ready it runs each healthcheck once.
+port, and Flower's and beat's volumes a folder under DIR. When every service is ready it runs
+each healthcheck once.
 Every process gets its own session; their PIDs go to DIR/pids, which ``down`` reads to stop them
 (and only them). The Compose schema is the one check-jsonschema vendors (a test requirement).
 """
@@ -29,7 +30,7 @@ from labtasks.procs import alive
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ROOT / "docker-compose.yml"
-RUN_SERVICES = ("worker-default", "worker-high", "worker-low", "worker-io", "flower")
+RUN_SERVICES = ("worker-default", "worker-high", "worker-low", "worker-io", "beat", "flower")
 
 _VAR = re.compile(r"\$(?:\$|\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\})")
 
@@ -114,6 +115,8 @@ def localize(name: str, service: dict, env: dict[str, str], broker: str, backend
     command = [a.replace("%h", host) for a in _argv(service["command"], outer or {})]
     if "LABTASKS_WORKER_LOG_DIR" in env:  # the shared log volume
         env["LABTASKS_WORKER_LOG_DIR"] = str(state / "worker-logs")
+    if name == "beat":  # its state file: on the beat-data volume there, under DIR here
+        command = [a.replace("/home/lab/beat-data/", f"{state}/") for a in command]
     if name == "flower":
         port = _free_port()
         command = [a.replace("--address=0.0.0.0", "--address=127.0.0.1")
@@ -159,6 +162,8 @@ def up(broker: str, backend: str, state: Path, ready_timeout: float = 60.0) -> d
             print(f"{name}: pid {proc.pid}: {' '.join(command)}", flush=True)
     _wait_ready(started, broker, backend, outer["FLOWER_PASSWORD"], state, ready_timeout)
     for name, info in started.items():
+        if "healthcheck" not in doc["services"][name]:
+            continue  # beat: ready once its log says it started
         result = healthcheck(doc["services"][name], info["env"])
         if result.returncode != 0:
             sys.exit(f"{name}: healthcheck failed ({result.returncode}):\n{result.stdout}{result.stderr}")
@@ -195,7 +200,9 @@ def _wait_ready(started, broker, backend, password, state, timeout):
                                     timeout=5).json())
         except (requests.ConnectionError, ValueError):
             seen = set()
-        if wanted <= nodes and wanted <= {n.split("@")[0] for n in seen}:
+        beating = all(b"beat: Starting..." in (state / f"{name}.log").read_bytes()
+                      for name, info in started.items() if "beat" in info["command"])
+        if beating and wanted <= nodes and wanted <= {n.split("@")[0] for n in seen}:
             print(f"ready: workers {sorted(nodes)}; Flower {url} lists {sorted(seen)}", flush=True)
             return
         time.sleep(0.5)
