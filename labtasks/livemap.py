@@ -29,7 +29,8 @@ class LiveMap:
         self.widget = W.VBox([W.HTML("<b>지도: 메시지는 지금 어디에 있나</b>"), self.html])
         self.html.add_class("labtasks-map")
         mon.add_listener(self._listener)
-        threading.Thread(target=self._loop, name="labtasks-map", daemon=True).start()
+        self._thread = threading.Thread(target=self._loop, name="labtasks-map", daemon=True)
+        self._thread.start()
 
     def watch(self, *names: str) -> "LiveMap":
         """Also show the queues ``names``; read everything now and redraw."""
@@ -62,7 +63,8 @@ class LiveMap:
                                  _counted(t["name"] for t in active.get(nodes[name], ()))]
                                 for name in sorted(nodes)]
             self.backend = _results(self.app.backend)
-        self.html.value = (html_table(Q_HEADERS, self.queue_rows, "브로커의 큐")
+        self.html.value = ("<style>.labtasks-map td, .labtasks-map th {padding: 1px 12px}</style>"
+                           + html_table(Q_HEADERS, self.queue_rows, "브로커의 큐")
                            + html_table(W_HEADERS, self.worker_rows, "워커")
                            + f"<p><b>결과 백엔드</b> {escape(self.backend)}</p>")
         return self
@@ -90,6 +92,7 @@ class LiveMap:
         self._closed.set()
         self._poke.set()
         self.monitor.remove_listener(self._listener)
+        self._thread.join(5.0)  # a refresh under way ends before the broker it reads is stopped
         self.widget.close()
 
     def __repr__(self):
