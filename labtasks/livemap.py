@@ -25,9 +25,8 @@ class LiveMap:
         self.watched, self.queue_rows, self.worker_rows, self.backend = set(), [], [], ""
         self._poke, self._closed, self._lock = threading.Event(), threading.Event(), threading.Lock()
         self._listener = lambda _event: self._poke.set()
-        self.html = W.HTML()
+        self.html = W.HTML(_dom_classes=["labtasks-map"])
         self.widget = W.VBox([W.HTML("<b>지도: 메시지는 지금 어디에 있나</b>"), self.html])
-        self.html.add_class("labtasks-map")
         mon.add_listener(self._listener)
         self._thread = threading.Thread(target=self._loop, name="labtasks-map", daemon=True)
         self._thread.start()
@@ -51,9 +50,7 @@ class LiveMap:
 
     def refresh(self) -> "LiveMap":
         nodes = self.workers()
-        ask = nodes and self.app.control.inspect(list(nodes.values()), timeout=INSPECT_TIMEOUT,
-                                                 limit=len(nodes))  # never a broadcast to all
-        consumed, active = ((ask.active_queues() or {}), (ask.active() or {})) if ask else ({}, {})
+        consumed, active = (self._ask(c, list(nodes.values())) for c in ("active_queues", "active"))
         eats = {name: sorted(q["name"] for q in consumed.get(node, ())) for name, node in nodes.items()}
         waiting = queues.lengths(self._queue_names(q for qs in eats.values() for q in qs))
         with self._lock:
@@ -68,6 +65,12 @@ class LiveMap:
                            + html_table(W_HEADERS, self.worker_rows, "워커")
                            + f"<p><b>결과 백엔드</b> {escape(self.backend)}</p>")
         return self
+
+    def _ask(self, command: str, nodes: list[str]) -> dict:
+        """``inspect`` minus its DuplicateNodenameWarning, which would land in whatever cell runs."""
+        replies = nodes and self.app.control.broadcast(  # only these nodes, never all
+            command, destination=nodes, reply=True, timeout=INSPECT_TIMEOUT, limit=len(nodes))
+        return {node: answer for reply in replies or () for node, answer in reply.items()}
 
     def waiting(self, queue: str) -> int:
         return next((n for q, n, _ in self.queue_rows if q == queue), 0)
