@@ -12,6 +12,7 @@ from .app import app, forget_connections
 from .beat import Beat
 from .display import Message, Table
 from .flower import Flower
+from .livemap import LiveMap
 from .monitor import Monitor
 from .progress import Progress
 from .redis_server import RedisServer
@@ -26,6 +27,7 @@ class Lab:
         self.flower_: Flower | None = None
         self.beat_: Beat | None = None
         self.monitor_: Monitor | None = None
+        self.map_: LiveMap | None = None
         self._exported: dict[str, str | None] | None = None  # env values before up() set them
         ref = weakref.ref(self)
         atexit.register(lambda: ref() and ref().down())
@@ -120,12 +122,23 @@ class Lab:
         """Buttons for ``actions`` (label -> signature) and a live table of tasks."""
         return TaskBoard(actions or {}, self.monitor(), title=title, everything=everything)
 
+    def map(self, *queues: str) -> LiveMap:
+        """The kernel's live map of queues, workers and results (one, also showing ``queues``)."""
+        if self.map_ is None:
+            self.map_ = LiveMap(app, self.monitor(), lambda: {
+                w.name: w.nodename for w in list(self.workers_.values())
+                if not getattr(w, "paused", False) and (isinstance(w, ExternalWorker) or w.alive())})
+        return self.map_.watch(*queues)
+
     # stopping --------------------------------------------------------------------------------
     def down(self) -> Message:
         """Stop everything this kernel started. Safe to call twice."""
         if self.beat_ is not None:  # it sends tasks: stop it first
             self.beat_.stop()
             self.beat_ = None
+        if self.map_ is not None:
+            self.map_.close()
+            self.map_ = None
         if self.monitor_ is not None:  # it listens to the broker: stop it before the broker
             self.monitor_.stop()
             self.monitor_ = None

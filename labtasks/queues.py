@@ -7,22 +7,28 @@ from .waiting import wait_until
 def length(name: str, wait_for: int | None = None, timeout: float = 3.0) -> int:
     """Messages waiting in queue ``name`` (0 when there is no such queue). With ``wait_for``, ask
     until that many are counted (RabbitMQ counts a message just published a moment later)."""
-    count = _length(name)
+    count = lengths([name])[name]
     if wait_for is not None and count < wait_for:
         try:
-            count = wait_until(lambda: (n := _length(name)) >= wait_for and n, timeout,
+            count = wait_until(lambda: (n := lengths([name])[name]) >= wait_for and n, timeout,
                                f"큐 {name}에 메시지 {wait_for}개", interval=0.05)
         except TimeoutError:
-            count = _length(name)
+            count = lengths([name])[name]
     return count
 
 
-def _length(name: str) -> int:
+def lengths(names) -> dict[str, int]:
+    """Messages waiting in each queue of ``names``, over one connection (a channel per queue:
+    RabbitMQ closes the channel that asked for a queue it does not have)."""
+    found = {}
     with app.connection_for_read() as conn:
-        try:
-            return conn.default_channel.queue_declare(queue=name, passive=True).message_count
-        except conn.channel_errors:  # RabbitMQ: NOT_FOUND closes the channel
-            return 0
+        for name in names:
+            with conn.channel() as channel:
+                try:
+                    found[name] = channel.queue_declare(queue=name, passive=True).message_count
+                except conn.channel_errors:
+                    found[name] = 0
+    return found
 
 
 def purge(name: str) -> int:

@@ -2,7 +2,8 @@
 
 - Chapter 03 is opened and every cell run from JupyterLab's Run menu; the routing panel must be
   rendered as widgets (not "Loading widget…"), and a click on its urgent button must show the
-  task reach SUCCESS on the panel's board.
+  task reach SUCCESS on the panel's board. The map (``lab.map()``) lists the message waiting in
+  the queue nobody consumes.
 - Chapter 11 is run up to its first progress bar, which is then run on its own: the bar (and its
   ``n/20`` label) must move forward between two reads while the task runs, and end at 20/20.
 - Chapter 07 is run up to ``lab.flower()``; Flower is then opened through jupyter-server-proxy's
@@ -180,6 +181,17 @@ def test_chapter03_urgent_button_reaches_success_on_the_board(lab_server, browse
     page = notebook_text(driver)
     assert "Traceback (most recent call last)" not in page
     assert "Loading widget" not in page
+    # the map lists the message exercise 3 left in the queue nobody consumes, redrawn live since
+    # section 3 displayed it (the erratum's message was purged in between)
+    live_map = wait(lambda: driver.find_elements(By.CSS_SELECTOR, ".labtasks-map"), 30,
+                    "지도가 그려지지 않았습니다", driver, "map")[0]
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", live_map)
+    row = wait(lambda: live_map.find_elements(By.XPATH, ".//tr[td[1][normalize-space()='urgent_call']]"),
+               30, "지도에 urgent_call 큐가 없습니다", driver, "map-row")[0]
+    wait(lambda: [td.text.strip() for td in row.find_elements(By.TAG_NAME, "td")] == ["urgent_call", "1", "없음"],
+         30, "지도가 urgent_call 큐의 메시지 1개를 보여 주지 않았습니다", driver, "map-waiting")
+    live_map.screenshot(str(ARTIFACTS / "03-map-waiting-message.png"))
+
     urgent = wait(lambda: driver.find_elements(
         By.XPATH, "//button[contains(@class,'jupyter-button')][normalize-space()='긴급 태스크 보내기']"),
         30, "긴급 업무 버튼이 그려지지 않았습니다", driver, "button")[0]
