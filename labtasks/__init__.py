@@ -1,13 +1,6 @@
-"""Celery Lab: the Celery app, every chapter's tasks, and the lab that runs them from a notebook.
-
-    from labtasks import lab, app
-    lab.up()
-    w = lab.worker("w1")
-
-Only the app is imported here: worker processes import this package too, and the lab's
-machinery (Flower, widgets, the monitor) would cost them start-up time for nothing.
-``from labtasks import lab`` imports the lab on demand.
-"""
+"""Celery Lab: the Celery app, every chapter's tasks, and the lab that runs them from a notebook
+(``from labtasks import lab, app``). Workers import this package too, so only the app is imported
+here; ``lab`` and its machinery come on demand."""
 from .app import app
 
 __all__ = ["app", "lab"]

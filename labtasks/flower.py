@@ -16,7 +16,6 @@ import requests
 
 from . import display, settings
 from .procs import LoggedChild
-from .waiting import wait_until
 
 USER = "lab"
 READY_TIMEOUT = 30.0
@@ -65,7 +64,6 @@ class Flower(display.Table, LoggedChild):
         return (self.alive() and self.proxy == behind_proxy() and self.persistent == persistent
                 and (not persistent or db is None or self.db == Path(db)))
 
-    # -- where it is ---------------------------------------------------------------------------
     @property
     def prefix(self) -> str:
         """Flower's ``--url_prefix`` (empty without the proxy)."""
@@ -81,7 +79,6 @@ class Flower(display.Table, LoggedChild):
         """The URL for the learner's browser: the proxy path under Jupyter, else the local URL."""
         return "/" + self.prefix + "/" if self.proxy else self.local_url
 
-    # -- lifecycle -----------------------------------------------------------------------------
     def argv(self) -> list[str]:
         args = [sys.executable, "-m", "celery", "-A", "labtasks", "flower",
                 "--address=127.0.0.1", f"--port={self.port}"]
@@ -112,7 +109,6 @@ class Flower(display.Table, LoggedChild):
         self._wait(healthy, READY_TIMEOUT, "Flower의 healthcheck 응답", interval=0.05)
         return self
 
-    # -- REST API ------------------------------------------------------------------------------
     def api(self, path: str, method: str = "GET", **kwargs):
         """Call Flower's REST API (``path`` like ``"workers"``); return the decoded JSON."""
         kwargs.setdefault("timeout", 10)
@@ -121,26 +117,6 @@ class Flower(display.Table, LoggedChild):
         reply.raise_for_status()
         return reply.json()
 
-    def wait_for_worker(self, nodename: str, timeout: float = 15.0) -> dict:
-        """Wait until Flower has the worker's queues, tasks and stats; its ``/api/workers`` entry."""
-        def known():
-            found = self.api("workers", params={"refresh": "1", "workername": nodename})
-            # each inspect reply comes separately; a slow one is simply missing this time
-            entry = found.get(nodename, {})
-            return entry if {"active_queues", "registered", "stats"} <= set(entry) else None
-        return wait_until(known, timeout, f"Flower가 워커 {nodename}을(를) 찾기", interval=0.2)
-
-    def wait_for_task(self, task_id: str, state: str = "SUCCESS", timeout: float = 15.0) -> dict:
-        """Wait until Flower has seen ``task_id`` reach ``state``; return ``/api/task/info``."""
-        def seen():
-            reply = requests.get(self.local_url + "api/task/info/" + task_id, auth=self.auth,
-                                 timeout=10)
-            ok = reply.status_code == 200 and reply.json().get("state") == state
-            return reply.json() if ok else None
-        return wait_until(seen, timeout, f"Flower가 태스크 {task_id}의 {state}를 보기",
-                          interval=0.1)
-
-    # -- how it shows --------------------------------------------------------------------------
     def rows(self) -> list[list[str]]:
         return [["주소", self.url], ["사용자", USER], ["비밀번호", self.password],
                 ["상태", "실행 중" if self.alive() else "멈춤"],

@@ -12,11 +12,10 @@ from .app import app, forget_connections
 from .beat import Beat
 from .display import Message, Table
 from .flower import Flower
-from .livemap import LiveMap
 from .monitor import Monitor
 from .progress import Progress
 from .redis_server import RedisServer
-from .widgets import TaskBoard
+from .widgets import LiveMap, TaskBoard
 from .workers import ExternalWorker, Worker, WorkerSpec, WorkerTable, find_external
 
 
@@ -39,7 +38,6 @@ class Lab:
     def __exit__(self, *exc):
         self.down()
 
-    # the broker and the backend ---------------------------------------------------------------
     def up(self) -> "Status":
         """Broker and result backend ready: the kernel's own Redis unless the environment
         names a broker."""
@@ -62,7 +60,6 @@ class Lab:
     def _ensure_up(self):
         return self.is_up() or self.up()
 
-    # workers -------------------------------------------------------------------------------
     def worker(self, name: str = "w1", queues=("celery",), pool: str = "prefork",
                concurrency: int = 2, loglevel: str = "INFO", options=(),
                prefix=()) -> Worker | ExternalWorker:
@@ -96,18 +93,15 @@ class Lab:
         self._ensure_up()
         wanted = Beat(app.conf.beat_schedule if schedule is None else schedule)
         if self.beat_ is None or not self.beat_.alive() or self.beat_.schedule != wanted.schedule:
-            if self.beat_ is not None:
-                self.beat_.stop()
+            self._stop("beat_")
             self.beat_ = wanted.start()
         return self.beat_
 
-    # Flower, the monitor, the board ------------------------------------------------------------
     def flower(self, persistent: bool = False, db: str | None = None) -> Flower:
         """Flower on 127.0.0.1 with a generated password (the running one if it fits)."""
         self._ensure_up()
         if self.flower_ is None or not self.flower_.same(persistent, db):
-            if self.flower_ is not None:
-                self.flower_.stop()
+            self._stop("flower_")
             self.flower_ = Flower(persistent, db).start()
         return self.flower_
 
@@ -117,10 +111,9 @@ class Lab:
         self.monitor_ = self.monitor_ or Monitor(app)
         return self.monitor_.start(timeout)
 
-    def board(self, actions: dict | None = None, title: str = "실시간 태스크 보드",
-              everything: bool = True) -> TaskBoard:
+    def board(self, actions: dict | None = None, title: str = "실시간 태스크 보드") -> TaskBoard:
         """Buttons for ``actions`` (label -> signature) and a live table of tasks."""
-        return TaskBoard(actions or {}, self.monitor(), title=title, everything=everything)
+        return TaskBoard(actions or {}, self.monitor(), title=title)
 
     def map(self, *queues: str) -> LiveMap:
         """The kernel's live map of queues, workers and results (one, also showing ``queues``)."""
@@ -130,21 +123,10 @@ class Lab:
                 if not getattr(w, "paused", False) and (isinstance(w, ExternalWorker) or w.alive())})
         return self.map_.watch(*queues)
 
-    # stopping --------------------------------------------------------------------------------
     def down(self) -> Message:
         """Stop everything this kernel started. Safe to call twice."""
-        if self.beat_ is not None:  # it sends tasks: stop it first
-            self.beat_.stop()
-            self.beat_ = None
-        if self.map_ is not None:
-            self.map_.close()
-            self.map_ = None
-        if self.monitor_ is not None:  # it listens to the broker: stop it before the broker
-            self.monitor_.stop()
-            self.monitor_ = None
-        if self.flower_ is not None:
-            self.flower_.stop()
-            self.flower_ = None
+        for part in ("beat_", "map_", "monitor_", "flower_"):  # what sends, then what listens
+            self._stop(part)
         for w in list(self.workers_.values()):
             if isinstance(w, ExternalWorker):
                 if w.paused:
@@ -156,14 +138,18 @@ class Lab:
             for key, value in self._exported.items():
                 os.environ.pop(key, None) if value is None else os.environ.update({key: value})
             self._exported = None
-        if self.redis is not None:
-            self.redis.stop()
-            self.redis = None
+        if self._stop("redis"):
             forget_connections()
             procs.forget_run_dir()
         return Message("이 커널이 띄운 프로세스를 모두 멈췄습니다.")
 
-    # looking -------------------------------------------------------------------------------
+    def _stop(self, part: str) -> bool:
+        """Stop the part named ``part`` (``"flower_"``…) if there is one; True if there was."""
+        if (running := getattr(self, part)) is not None:
+            running.stop()
+            setattr(self, part, None)
+        return running is not None
+
     def status(self) -> "Status":
         return Status(self)
 
@@ -180,14 +166,8 @@ class Lab:
         def backend():
             client = getattr(app.backend, "client", None)  # rpc:// has none: nothing to ping
             return client and client.ping()
-        rows = []
-        for label, reach in [("브로커", broker), ("결과 백엔드", backend)]:
-            try:
-                reach()
-                rows.append([label, "연결됨"])
-            except Exception as exc:  # noqa: BLE001 - shown to the learner as is
-                rows.append([label, f"연결 실패: {exc}"])
-        return Checks(rows)
+        return Checks([[label, _reached(reach)] for label, reach in [("브로커", broker),
+                                                                    ("결과 백엔드", backend)]])
 
     def processes(self) -> list[dict]:
         """The processes this kernel started and still runs: kind, name and pid."""
@@ -214,6 +194,14 @@ class Status(Table):
             ["결과 백엔드", f"{maybe_sanitize_url(settings.result_backend())} ({origin})"],
             ["워커", ", ".join(lab.workers_) or "없음"],
         ]
+
+
+def _reached(reach) -> str:
+    try:
+        reach()
+        return "연결됨"
+    except Exception as exc:  # noqa: BLE001 - shown to the learner as is
+        return f"연결 실패: {exc}"
 
 
 class Checks(Table):

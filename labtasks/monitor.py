@@ -1,14 +1,7 @@
-"""A Celery event monitor in a background thread of the kernel, the way Flower does it.
-
-    mon = lab.monitor()              # the kernel's monitor, started once
-    mon.wait_for(add.delay(2, 2))    # the record once the worker's task-succeeded arrived
-    mon.table(), mon.summary(), mon.timeline()
-
-An ``app.events.Receiver`` feeds an ``app.events.State``; ``enable_events`` is re-sent every few
-seconds (a worker started without ``-E`` sends no events until asked), and a lost connection is
-retried with a growing pause. The thread only updates the state; what a notebook shows is read
-from it under its lock.
-"""
+"""The kernel's Celery event monitor (``lab.monitor()``), a background thread as in Flower: a
+receiver feeds an ``app.events.State``, ``enable_events`` is re-sent every few seconds (a worker
+started without ``-E`` is silent until asked), a lost connection is retried with a growing pause.
+Notebooks read the state under its lock: ``wait_for(result)``, ``table()``, ``summary()``…"""
 import threading
 import time
 import uuid
@@ -17,7 +10,6 @@ from dataclasses import dataclass
 from celery import states
 from celery.events.receiver import EventReceiver
 
-from . import views
 
 #: How often ``enable_events`` is broadcast while the monitor runs (seconds).
 ENABLE_EVENTS_EVERY = 5.0
@@ -50,8 +42,7 @@ class TaskRecord:
 
     @property
     def first_seen(self) -> float:  # the earliest timestamp the monitor has (0.0 if none)
-        return min((t for t in (self.sent, self.received, self.started, self.finished) if t),
-                   default=0.0)
+        return min(filter(None, (self.sent, self.received, self.started, self.finished)), default=0.0)
 
     @classmethod
     def of(cls, uuid_, task) -> "TaskRecord":
@@ -104,14 +95,12 @@ class Monitor:
         self._listeners: list = []
         self._probe = ("", threading.Event())  # (token, seen)
 
-    # lifecycle -----------------------------------------------------------------------------
     def start(self, timeout: float = 10.0) -> "Monitor":
         """Start the thread (once) and return when events flow, or after ``timeout`` seconds."""
         if not self.running():
             self._stop.clear()
             self._ready.clear()
-            self._thread = threading.Thread(target=self._run, name="labtasks-monitor",
-                                            daemon=True)
+            self._thread = threading.Thread(target=self._run, name="labtasks-monitor", daemon=True)
             self._thread.start()
         if self._ready.wait(timeout):
             self._confirm(timeout)
@@ -143,10 +132,8 @@ class Monitor:
             self._receiver.should_stop = True
         with self._changed:
             self._changed.notify_all()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            if self._thread.is_alive():
-                return False
+        if self._thread is not None and (self._thread.join(timeout) or self._thread.is_alive()):
+            return False
         self._thread = None
         self._ready.clear()
         return True
@@ -187,9 +174,7 @@ class Monitor:
     def _on_event(self, event):
         if event.get("type") == "labtasks-probe":
             token, seen = self._probe
-            if event.get("token") == token:
-                seen.set()
-            return
+            return event.get("token") == token and seen.set()
         self.state.event(event)
         with self._changed:
             self._changed.notify_all()
@@ -206,7 +191,6 @@ class Monitor:
     def remove_listener(self, fn) -> None:
         self._listeners.remove(fn)
 
-    # reading -------------------------------------------------------------------------------
     def tasks(self, ids=None, since: float | None = None, names=None) -> list[TaskRecord]:
         """Tasks seen, oldest first; only ``ids`` (ids or results), those first seen at or after
         ``since`` (a ``time.time()`` value), or those named in ``names``, if given."""
@@ -245,17 +229,3 @@ class Monitor:
         """``wait_for`` every id within one overall ``timeout``."""
         deadline = time.monotonic() + timeout
         return [self.wait_for(i, state, max(0.0, deadline - time.monotonic())) for i in ids]
-
-    # showing -------------------------------------------------------------------------------
-    def table(self, ids=None, since=None, names=None) -> views.TaskTable:
-        """The tasks as a table (HTML in a notebook, aligned text elsewhere)."""
-        return views.TaskTable(self.tasks(ids=ids, since=since, names=names))
-
-    def summary(self, ids=None, since=None, names=None) -> views.Summary:
-        """Per task name: how many, in which states, on which workers, when the last finished."""
-        return views.Summary(self.tasks(ids=ids, since=since, names=names))
-
-    def timeline(self, ids=None, since=None, names=None, title: str | None = None):
-        """A matplotlib figure: one lane per worker, one bar per task from start to finish."""
-        return views.timeline(self.tasks(ids=ids, since=since, names=names), title=title)
-

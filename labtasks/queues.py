@@ -5,8 +5,8 @@ from .waiting import wait_until
 
 
 def length(name: str, wait_for: int | None = None, timeout: float = 3.0) -> int:
-    """Messages waiting in queue ``name`` (0 when there is no such queue). With ``wait_for``, ask
-    until that many are counted (RabbitMQ counts a message just published a moment later)."""
+    """Messages waiting in queue ``name`` (0 if none); with ``wait_for``, ask until that many are
+    counted (RabbitMQ counts a message just published a moment later)."""
     count = lengths([name])[name]
     if wait_for is not None and count < wait_for:
         try:
@@ -32,11 +32,9 @@ def lengths(names) -> dict[str, int]:
 
 
 def purge(name: str) -> int:
-    """Throw away the messages waiting in ``name``; return how many were thrown away.
-
-    The queue itself stays: kombu remembers which queues it declared on a pooled connection, so
-    a queue deleted behind its back would not be declared again, and RabbitMQ would drop the next
-    message sent to it."""
+    """Throw away the messages waiting in ``name``; return how many. The queue stays: kombu would
+    not declare again a queue it declared on a pooled connection, and RabbitMQ would drop the next
+    message sent to a deleted one."""
     with app.connection_for_write() as conn:
         try:
             return conn.default_channel.queue_purge(name) or 0

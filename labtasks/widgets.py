@@ -1,9 +1,12 @@
-"""The live task board (``lab.board()``): buttons that send tasks, and a table of their states
-redrawn from the monitor's events, at most five times a second. ``everything=True`` lists every
-task the monitor hears of after the board was made (other cells, a terminal, Flower's API);
-``everything=False`` only those its buttons sent, and its summary counts per button. Nothing is
-printed from the monitor's thread: a widget update is a message the kernel sends for it.
+"""The live widgets, redrawn from the monitor's events at most five times a second, never from the
+monitor's own thread (a widget update is a message the kernel sends for it):
+
+- the task board (``lab.board()``): buttons that send tasks, and every task the monitor hears of
+  after the board was made (its buttons, other cells, a terminal, Flower's API);
+- the map (``lab.map()``): the broker's queues with the messages waiting in each, the workers with
+  the queues they consume and the tasks they run (``inspect``), the results the backend holds.
 """
+import contextlib
 import dataclasses
 import threading
 import time
@@ -14,8 +17,9 @@ import ipywidgets as W
 from celery import states
 from celery.result import AsyncResult
 
+from . import queues
+from .display import html_table, text_table
 from .errors import LabError
-from .monitor import TaskRecord
 from .waiting import wait_until
 
 #: The states a task goes through, in order (a task the monitor has not heard of is PENDING).
@@ -26,17 +30,52 @@ STATE_COLORS = {states.PENDING: "#9e9e9e", states.RECEIVED: "#1e88e5", states.ST
 REDRAW_EVERY = 0.2
 
 
-class TaskBoard:
+class Live:
+    """Redrawn (``refresh()``) after the monitor's events whose type starts with ``EVENTS``."""
+
+    EVENTS: tuple[str, ...] = ("task-",)
+    widget: W.Widget
+
+    def _follow(self, mon) -> None:
+        self.monitor, self._lock, self._timer, self._stopped = mon, threading.Lock(), None, False
+        mon.add_listener(self._on_event)
+
+    def _on_event(self, event):
+        """In the monitor's thread: one redraw at most every ``REDRAW_EVERY`` seconds."""
+        with self._lock:
+            if self._timer is None and str(event.get("type", "")).startswith(self.EVENTS):
+                self._timer = threading.Timer(REDRAW_EVERY, self._deferred)
+                self._timer.daemon = True
+                self._timer.start()
+
+    def _deferred(self):
+        with self._lock:
+            self._timer = None
+        with contextlib.suppress(Exception):  # e.g. a broker just stopped: the last view stays
+            self._stopped or self.refresh()
+
+    def stop(self) -> None:
+        self._stopped = True
+        self.monitor.remove_listener(self._on_event)
+        self._timer and self._timer.cancel()
+        self.widget.close()
+
+    close = stop
+
+    def _repr_mimebundle_(self, **kwargs):
+        # stable text: the widget's own repr lists every trait
+        return {**self.widget._repr_mimebundle_(**kwargs), "text/plain": repr(self)}
+
+
+class TaskBoard(Live):
     """Buttons that send tasks, and a live table of the tasks on the board."""
 
-    def __init__(self, actions: dict, mon, title: str = "실시간 태스크 보드",
-                 everything: bool = True, rows: int = 15):
+    def __init__(self, actions: dict, mon, title: str = "실시간 태스크 보드", rows: int = 15):
         self.actions = dict(actions)  # label -> task or signature, called with no arguments
-        self.monitor, self.title, self.everything, self.rows = mon, title, everything, rows
+        self.title, self.rows = title, rows
         self.since = time.time()
         self.sent: list[tuple[str, object]] = []  # (label, AsyncResult), in send order
         self._names: dict[str, str] = {}
-        self._lock, self._timer = threading.Lock(), None
         self.buttons = {label: W.Button(description=label, layout=W.Layout(width="auto"),
                                         button_style="danger" if "긴급" in label else "primary")
                         for label in self.actions}
@@ -45,10 +84,9 @@ class TaskBoard:
         self.status, self.table = W.HTML(), W.HTML()
         self.widget = W.VBox([W.HTML(f"<b>{escape(title)}</b>"),
                               W.HBox(list(self.buttons.values())), self.status, self.table])
-        mon.add_listener(self._on_event)
+        self._follow(mon)
         self.refresh()
 
-    # sending ---------------------------------------------------------------------------------
     def fire(self, label: str):
         """Send the task behind ``label`` (what its button does); return its AsyncResult."""
         if label not in self.actions:
@@ -84,18 +122,9 @@ class TaskBoard:
         self.refresh()
         return self
 
-    def close(self) -> None:
-        self.monitor.remove_listener(self._on_event)
-        self._timer and self._timer.cancel()
-        self.widget.close()
-
-    # reading ---------------------------------------------------------------------------------
     def records(self) -> list:
         """The monitor's records of the tasks on the board, oldest first."""
-        if self.everything:
-            return [self._named(r) for r in self.monitor.tasks(since=self.since)]
-        found = {r.id: r for r in self.monitor.tasks(ids=[res for _, res in self.sent])}
-        return [found.get(res.id) or _pending(res.id, label) for label, res in self.sent]
+        return [self._named(r) for r in self.monitor.tasks(since=self.since)]
 
     def _named(self, record):
         """A finished record whose name the monitor missed (its first events came before the
@@ -110,34 +139,11 @@ class TaskBoard:
         return dataclasses.replace(record, name=self._names[record.id])
 
     def summary(self) -> str:
-        """Per task name (or per button), how many and in which states: stable text."""
-        if self.everything:
-            counts = Counter((_short(r.name), r.state) for r in self.records())
-            return "\n".join(f"{name}: " + ", ".join(
-                f"{state} {n}" for (nm, state), n in sorted(counts.items()) if nm == name)
-                for name in sorted({name for name, _ in counts})) or "태스크 없음"
-        pairs = [(label, r.state) for (label, _), r in zip(self.sent, self.records())]
-        lines = []
-        for label in self.actions:
-            mine = [s for lab, s in pairs if lab == label]
-            per_state = ", ".join(f"{s} {mine.count(s)}" for s in
-                                  FLOW + sorted(set(mine) - set(FLOW)) if mine.count(s))
-            lines.append(f"{label}: 보냄 {len(mine)}" + (f" ({per_state})" if per_state else ""))
-        return "\n".join(lines)
-
-    # drawing ---------------------------------------------------------------------------------
-    def _on_event(self, event):
-        """In the monitor's thread: one redraw at most every ``REDRAW_EVERY`` seconds."""
-        with self._lock:
-            if self._timer is None and str(event.get("type", "")).startswith("task-"):
-                self._timer = threading.Timer(REDRAW_EVERY, self._deferred)
-                self._timer.daemon = True
-                self._timer.start()
-
-    def _deferred(self):
-        with self._lock:
-            self._timer = None
-        self.refresh()
+        """Per task name, how many in which states: stable text."""
+        counts = Counter((short(r.name), r.state) for r in self.records())
+        return "\n".join(f"{name}: " + ", ".join(
+            f"{state} {n}" for (nm, state), n in sorted(counts.items()) if nm == name)
+            for name in sorted({name for name, _ in counts})) or "태스크 없음"
 
     def refresh(self) -> None:
         records = self.records()
@@ -148,7 +154,7 @@ class TaskBoard:
         body = []
         for number, r in list(enumerate(records, start=1))[-self.rows:]:
             runtime = f"{r.runtime * 1000:.0f} ms" if r.runtime is not None else "-"
-            cells = [str(number), escape(_short(r.name)), _flow(r.state),
+            cells = [str(number), escape(short(r.name)), _flow(r.state),
                      escape((r.worker or "-").split("@")[0]), runtime]
             body.append("<tr>" + "".join(f"<td style='padding:2px 8px'>{c}</td>" for c in cells)
                         + "</tr>")
@@ -158,18 +164,97 @@ class TaskBoard:
     def __repr__(self):
         return f"<{self.title}: 버튼 {', '.join(self.actions) or '없음'}>"
 
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = self.widget._repr_mimebundle_(**kwargs)
-        bundle["text/plain"] = repr(self)  # stable: the widget's own repr lists every trait
-        return bundle
+
+Q_HEADERS, W_HEADERS = ["큐", "대기 메시지", "소비하는 워커"], ["워커", "소비하는 큐", "실행 중인 태스크"]
 
 
-def _pending(task_id: str, label: str):
-    """A placeholder record for a task the monitor has not heard of yet."""
-    return TaskRecord(task_id, label, states.PENDING, *[None] * 7, 0, None, None)
+class LiveMap(Live):
+    """Where every message is: queues, workers, results. ``repr``: the same view as stable text."""
+
+    EVENTS = ("task-", "worker-")  # a worker's heartbeat (every 2 s) redraws it too
+
+    def __init__(self, app, mon, workers):
+        self.app, self.workers = app, workers  # workers(): {name: nodename} of the lab's workers
+        self.watched, self.queue_rows, self.worker_rows, self.backend = set(), [], [], ""
+        self.html = W.HTML(_dom_classes=["labtasks-map"])
+        self.widget = W.VBox([W.HTML("<b>지도: 메시지는 지금 어디에 있나</b>"), self.html])
+        self._follow(mon)
+
+    def watch(self, *names: str) -> "LiveMap":
+        """Also show the queues ``names``; read everything now and redraw."""
+        if any(not isinstance(n, str) or not n.strip() for n in names):
+            raise LabError(f"큐 이름은 비어 있지 않은 문자열이어야 합니다: {names!r}")
+        self.watched.update(names)
+        return self.refresh()
+
+    def _queue_names(self, consumed) -> list[str]:
+        """The default queue, task_routes' and task_queues' queues, the consumed and watched ones,
+        and where tasks sent but not yet received went."""
+        conf = self.app.conf
+        routes = conf.task_routes if isinstance(conf.task_routes, (list, tuple)) else [conf.task_routes]
+        names = {conf.task_default_queue, *(q.name for q in conf.task_queues or ()), *consumed,
+                 *self.watched, *(r.get("queue") for table in routes if isinstance(table, dict)
+                                  for r in table.values() if isinstance(r, dict))}
+        with self.monitor.state._mutex:
+            names |= {t.routing_key for t in self.monitor.state.tasks.values() if t.state == states.PENDING}
+        return sorted(n for n in names if n)
+
+    def refresh(self) -> "LiveMap":
+        nodes = self.workers()
+        consumed, active = (self._ask(c, list(nodes.values())) for c in ("active_queues", "active"))
+        eats = {name: sorted(q["name"] for q in consumed.get(node, ())) for name, node in nodes.items()}
+        waiting = queues.lengths(self._queue_names(q for qs in eats.values() for q in qs))
+        with self._lock:
+            self.queue_rows = [[q, n, ", ".join(w for w in sorted(eats) if q in eats[w]) or "없음"]
+                               for q, n in waiting.items()]
+            self.worker_rows = [[name, ", ".join(eats[name]) if nodes[name] in consumed else "응답 없음",
+                                 _counted(t["name"] for t in active.get(nodes[name], ()))]
+                                for name in sorted(nodes)]
+            self.backend = _results(self.app.backend)
+        self.html.value = ("<style>.labtasks-map td, .labtasks-map th {padding: 1px 12px}</style>"
+                           + html_table(Q_HEADERS, self.queue_rows, "브로커의 큐")
+                           + html_table(W_HEADERS, self.worker_rows, "워커")
+                           + f"<p><b>결과 백엔드</b> {escape(self.backend)}</p>")
+        return self
+
+    def _ask(self, command: str, nodes: list[str]) -> dict:
+        """``inspect`` minus its DuplicateNodenameWarning, which would land in whatever cell runs."""
+        replies = nodes and self.app.control.broadcast(  # only these nodes, never all
+            command, destination=nodes, reply=True, timeout=1.0, limit=len(nodes))
+        return {node: answer for reply in replies or () for node, answer in reply.items()}
+
+    def waiting(self, queue: str) -> int:
+        return next((n for q, n, _ in self.queue_rows if q == queue), 0)
+
+    def wait(self, queue: str, count: int, timeout: float = 5.0) -> "LiveMap":
+        """Read again until ``count`` messages wait in ``queue`` (RabbitMQ counts a moment late)."""
+        wait_until(lambda: self.watch(queue).waiting(queue) == count, timeout,
+                   f"지도에서 큐 {queue}에 메시지 {count}개", interval=0.05)
+        return self
+
+    def __repr__(self):
+        with self._lock:
+            shown = text_table(W_HEADERS, self.worker_rows) if self.worker_rows else "워커 없음"
+            return (f"브로커의 큐\n{text_table(Q_HEADERS, self.queue_rows)}\n\n워커\n{shown}\n\n"
+                    f"결과 백엔드 {self.backend}")
 
 
-def _short(name: str | None) -> str:
+def _counted(names) -> str:
+    counts = Counter(short(n) for n in names)
+    return ", ".join(f"{n} ×{c}" if c > 1 else n for n, c in sorted(counts.items())) or "없음"
+
+
+def _results(backend) -> str:
+    """How many results the backend holds (Redis: its ``celery-task-meta-*`` keys)."""
+    kind, client = type(backend).__name__.removesuffix("Backend"), getattr(backend, "client", None)
+    if not hasattr(client, "scan_iter"):
+        return ("(rpc): 결과를 보관하지 않고 보낸 쪽에 메시지로 바로 돌려줍니다" if kind == "RPC"
+                else f"({kind}): 이 백엔드의 결과 수는 세지 않습니다")
+    keys = client.scan_iter(match=backend.task_keyprefix + backend.key_t("*"), count=1000)
+    return f"({kind}): 보관 중인 결과 {sum(1 for _ in keys)}개"
+
+
+def short(name: str | None) -> str:
     """``labtasks.tasks.basics.add`` -> ``add`` (the guide's names)."""
     return (name or "?").rsplit(".", 1)[-1]
 

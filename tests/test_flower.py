@@ -19,6 +19,7 @@ from labserver import ROOT, clean_env, jupyter
 SETUP = """
 import json, os, psutil, requests
 from labtasks import lab
+from labtasks.chapters.flower import wait_for_task, wait_for_worker
 from labtasks.tasks import add
 lab.up()
 w = lab.worker("fl1")
@@ -44,10 +45,10 @@ def test_flower_is_idempotent_protected_and_its_api_sends_tasks():
         cmdline = " ".join(psutil.Process(f.pid).cmdline())
         anonymous = requests.get(f.local_url + "api/workers", timeout=5)
         wrong = requests.get(f.local_url + "api/workers", auth=("lab", "wrong"), timeout=5)
-        worker = f.wait_for_worker(w.nodename)
+        worker = wait_for_worker(f, w.nodename)
         sent = f.api("task/async-apply/labtasks.tasks.basics.add", method="POST",
                      json={"args": [20, 22]})
-        info = f.wait_for_task(sent["task-id"])
+        info = wait_for_task(f, sent["task-id"])
         from celery.result import AsyncResult
         result = AsyncResult(sent["task-id"]).get(timeout=10)
         page = requests.get(f.local_url, auth=f.auth, timeout=5)

@@ -1,6 +1,6 @@
 """The map (``lab.map()``) against a real broker, backend and workers: the messages waiting in a
-queue nobody consumes, a worker's running task, the results the backend holds, redrawn live by
-its own thread; bad input is refused in Korean."""
+queue nobody consumes, a worker's running task, the results the backend holds, redrawn live from
+the monitor's events; bad input is refused in Korean."""
 import re
 
 import pytest
@@ -10,7 +10,7 @@ from celery.backends.rpc import RPCBackend
 
 from labtasks import lab, queues
 from labtasks.errors import LabError
-from labtasks.livemap import _results
+from labtasks.widgets import _results
 from labtasks.tasks import slow_add, urgent_call
 from labtasks.waiting import wait_until
 
@@ -49,7 +49,7 @@ def test_a_running_task_shows_on_its_worker_and_its_result_in_the_backend(the_ma
     before = int(the_map.refresh().backend.split("결과 ")[1].rstrip("개"))
     running = slow_add.apply_async((1, 2), {"seconds": 3.0}, queue="map_busy")
     lab.monitor().wait_for(running, "STARTED", timeout=15)
-    # the map's own thread redraws it: nobody calls refresh() here
+    # the monitor's events redraw it: nobody calls refresh() here
     wait_until(lambda: "slow_add" in the_map.html.value, 10, "지도에 실행 중인 slow_add")
     assert rows(repr(the_map), "워커") == [["mapw", "map_busy", "slow_add"]]
     assert running.get(timeout=15) == 3

@@ -8,6 +8,7 @@ import time
 import pytest
 
 from labtasks import app, lab, monitor, settings
+from labtasks.chapters import views
 from labtasks.tasks import add
 
 
@@ -42,10 +43,10 @@ def test_tasks_filters_table_and_timeline(mon):
     assert [r.id for r in seen] == [r.id for r in results]  # oldest first, in send order
     assert mon.tasks(ids=results[:1])[0].id == results[0].id
     assert mon.tasks(since=since, names="nothing") == []
-    text = repr(mon.table(ids=results))
+    text = repr(views.table(mon, ids=results))
     assert text.count("SUCCESS") == 3 and "mon1@" in text
-    assert "<table>" in mon.table(ids=results)._repr_html_()
-    fig = mon.timeline(ids=results)
+    assert "<table>" in views.table(mon, ids=results)._repr_html_()
+    fig = views.timeline(mon, ids=results)
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["mon1"]
 
 

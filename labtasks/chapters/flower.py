@@ -1,9 +1,32 @@
-"""Chapter 07, the kernel's side: the live board and Flower's task list, side by side."""
+"""Chapter 07, the kernel's side: waiting until Flower has seen a worker or a task, and the live
+board and Flower's task list, side by side."""
 from html import escape
 
 import ipywidgets as W
+import requests
 
+from ..waiting import wait_until
 from ..widgets import TaskBoard
+
+
+def wait_for_worker(fl, nodename: str, timeout: float = 15.0) -> dict:
+    """Wait until Flower ``fl`` has the worker's queues, tasks and stats; its ``/api/workers``
+    entry."""
+    def known():
+        found = fl.api("workers", params={"refresh": "1", "workername": nodename})
+        # each inspect reply comes separately; a slow one is simply missing this time
+        entry = found.get(nodename, {})
+        return entry if {"active_queues", "registered", "stats"} <= set(entry) else None
+    return wait_until(known, timeout, f"Flower가 워커 {nodename}을(를) 찾기", interval=0.2)
+
+
+def wait_for_task(fl, task_id: str, state: str = "SUCCESS", timeout: float = 15.0) -> dict:
+    """Wait until Flower ``fl`` has seen ``task_id`` reach ``state``; return ``/api/task/info``."""
+    def seen():
+        reply = requests.get(fl.local_url + "api/task/info/" + task_id, auth=fl.auth, timeout=10)
+        ok = reply.status_code == 200 and reply.json().get("state") == state
+        return reply.json() if ok else None
+    return wait_until(seen, timeout, f"Flower가 태스크 {task_id}의 {state}를 보기", interval=0.1)
 
 
 class SideBySide:

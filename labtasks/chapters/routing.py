@@ -2,16 +2,47 @@
 `celery worker` commands for the erratum on worker names."""
 import sys
 
+from celery import states
+
 from .. import procs, settings
 from ..handle import lab
-from ..waiting import wait_until
+from ..monitor import TaskRecord
 from ..tasks.routing import normal_call, urgent_call
+from ..waiting import wait_until
+from ..widgets import FLOW, TaskBoard
 
 
-def routing_panel():
+class RoutingPanel(TaskBoard):
+    """The board with only the tasks its buttons sent, and a summary per button."""
+
+    def records(self) -> list:
+        found = {r.id: r for r in self.monitor.tasks(ids=[res for _, res in self.sent])}
+        return [found.get(res.id) or TaskRecord(res.id, label, states.PENDING, *[None] * 7, 0,
+                                                None, None) for label, res in self.sent]
+
+    def summary(self) -> str:
+        pairs = [(label, r.state) for (label, _), r in zip(self.sent, self.records())]
+        lines = []
+        for label in self.actions:
+            mine = [s for lab_, s in pairs if lab_ == label]
+            per_state = ", ".join(f"{s} {mine.count(s)}" for s in
+                                  FLOW + sorted(set(mine) - set(FLOW)) if mine.count(s))
+            lines.append(f"{label}: 보냄 {len(mine)}" + (f" ({per_state})" if per_state else ""))
+        return "\n".join(lines)
+
+
+def routing_panel() -> RoutingPanel:
     """일반 태스크(normal_call)와 긴급 태스크(urgent_call)를 버튼 하나씩으로 보내는 패널."""
-    return lab.board({"일반 태스크 보내기": normal_call.s(), "긴급 태스크 보내기": urgent_call.s()},
-                     title="라우팅 실습 패널", everything=False)
+    return RoutingPanel({"일반 태스크 보내기": normal_call.s(), "긴급 태스크 보내기": urgent_call.s()},
+                        lab.monitor(), title="라우팅 실습 패널")
+
+
+def last_finished(summary, name: str) -> float | None:
+    """Seconds from the first task of ``summary`` to the last ``name`` finished (None if one of
+    them has not finished)."""
+    origin = min((r.first_seen for r in summary), default=0.0)
+    mine = [r.finished for r in summary if r.name == name]
+    return max(mine) - origin if mine and all(mine) else None
 
 
 def plain_worker(log_name: str, *options: str):

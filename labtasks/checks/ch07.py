@@ -1,6 +1,7 @@
 """07장 연습문제의 확인 함수. 답을 어떻게 판정하는지 읽어 볼 수 있습니다."""
 import requests
 
+from ..chapters.flower import wait_for_task, wait_for_worker
 from ..handle import lab
 from . import judge
 
@@ -17,7 +18,7 @@ def 연습_1(답):
         assert isinstance(답, str), "REST API가 돌려준 JSON에서 태스크 id(문자열)만 꺼내세요."
         응답 = requests.get(_flower().local_url + "api/task/info/" + 답, auth=_flower().auth, timeout=10)
         assert 응답.status_code == 200, "Flower가 모르는 태스크 id입니다. Flower의 API로 보냈나요?"
-        정보 = _flower().wait_for_task(답, timeout=10)
+        정보 = wait_for_task(_flower(), 답, timeout=10)
         assert 정보["name"] == "labtasks.tasks.basics.mult", "태스크 이름 전체를 경로에 넣으세요."
         assert 정보["args"] == "[6, 7]", "인자를 JSON의 args에 리스트로 넣으세요."
         assert 정보["result"] == "42", "태스크가 끝나 결과가 나와야 합니다."
@@ -33,7 +34,7 @@ def 연습_2(답):
             "응답이 바뀌면 답도 바뀌어야 합니다. 그 워커의 active_queues에서 이름만 모아 정렬하세요."
         fl = _flower()
         w = lab.worker("ex07", queues=["ex07_b", "ex07_a"], concurrency=1)
-        fl.wait_for_worker(w.nodename)
+        wait_for_worker(fl, w.nodename)
         assert 답(fl.api("workers"), w.nodename) == ["ex07_a", "ex07_b"], \
             "새 워커 ex07에 대해 다른 값이 나왔습니다. 워커 이름으로 그 워커의 항목을 찾으세요."
     judge("07", 2, 답, test)

@@ -20,6 +20,7 @@
 import time
 
 from labtasks import app, lab, queues
+from labtasks.chapters.views import summary, timeline
 from labtasks.tasks import add, call, normal_call, urgent_call
 
 lab.up()
@@ -202,14 +203,14 @@ def make_request(n):
 t0 = time.time()
 results = make_request(10)
 mon.wait_all(results, timeout=60)
-mon.summary(since=t0)
+summary(mon, since=t0)
 
 # %% [markdown]
 # 요약표의 마지막 열은 첫 태스크를 보낸 뒤 그 종류가 모두 끝나기까지 걸린 시간입니다(실행마다 조금씩 다릅니다).
 # 타임라인은 워커마다 한 줄, 태스크마다 막대 하나(시작부터 끝까지)를 그리고, 색은 태스크 이름입니다.
 
 # %%
-mon.timeline(since=t0, title="큐마다 워커 하나")
+timeline(mon, since=t0, title="큐마다 워커 하나")
 
 # %% [markdown]
 # `worker.high_priority`의 줄에는 짧은 `urgent_call` 막대가 맨 앞에 모여 있습니다. 일반 태스크가 아무리 쌓여 있어도 긴급 태스크는
@@ -309,7 +310,7 @@ print(call.delay("이영희", priority="high").get(timeout=10))
 # 어느 워커가 처리했는지 보입니다. 표는 모니터가 이벤트를 받을 때마다 새로 그려집니다. (JupyterLab에서 직접 눌러 보세요.)
 
 # %%
-from labtasks.chapters.routing import routing_panel
+from labtasks.chapters.routing import last_finished, routing_panel
 
 panel = routing_panel()
 panel
@@ -339,10 +340,10 @@ print(w_both.spec.command())
 t1 = time.time()
 shared = make_request(10)
 mon.wait_all(shared, timeout=60)
-mon.summary(since=t1)
+summary(mon, since=t1)
 
 # %%
-mon.timeline(since=t1, title="워커 하나가 두 큐를 모두 맡을 때")
+timeline(mon, since=t1, title="워커 하나가 두 큐를 모두 맡을 때")
 
 # %% [markdown]
 # 이번에는 긴급 태스크의 막대가 일반 태스크 사이사이에 흩어져 있고, 마지막 `urgent_call`은 거의 끝 무렵에야 끝납니다. 워커의 처리
@@ -350,8 +351,8 @@ mon.timeline(since=t1, title="워커 하나가 두 큐를 모두 맡을 때")
 # 라우팅이 하는 일이 한눈에 보입니다. 두 실행의 '`urgent_call`이 모두 끝난 시점'을 비교해 봅시다.
 
 # %%
-dedicated = mon.summary(ids=results).last_finished("urgent_call")
-together = mon.summary(ids=shared).last_finished("urgent_call")
+dedicated = last_finished(summary(mon, ids=results), "urgent_call")
+together = last_finished(summary(mon, ids=shared), "urgent_call")
 print(f"큐마다 워커: {dedicated:.2f} s, 워커 하나: {together:.2f} s")
 
 # %% [markdown]

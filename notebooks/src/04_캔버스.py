@@ -18,6 +18,7 @@ import time
 from celery import chain, chord, group
 
 from labtasks import app, lab
+from labtasks.chapters.views import table, timeline
 from labtasks.tasks import add, mult, square, subtract, xsum
 
 lab.up()
@@ -148,7 +149,7 @@ print(res.get(timeout=10))
 
 # %%
 mon.wait_all(res.results, timeout=10)
-mon.timeline(since=t0, title="add 10개의 group, 동시성 2")
+timeline(mon, since=t0, title="add 10개의 group, 동시성 2")
 
 # %% [markdown]
 # ## 7. `chord`
@@ -241,14 +242,14 @@ t0 = time.time()
 res = square.map([1, 2, 3]).apply_async()
 print(res.get(timeout=10))
 mon.wait_for(res, timeout=10)
-mon.table(since=t0)
+table(mon, since=t0)
 
 # %%
 t0 = time.time()
 res = add.starmap([(0, 0), (1, 1), (2, 2)]).apply_async()
 print(res.get(timeout=10))
 mon.wait_for(res, timeout=10)
-mon.table(since=t0)
+table(mon, since=t0)
 
 # %% [markdown]
 # 모니터의 표에 태스크가 한 줄씩만 있습니다. 이름은 `square`나 `add`가 아니라 `celery.map`, `celery.starmap`이고, 그 하나가 워커

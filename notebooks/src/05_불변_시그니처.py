@@ -16,6 +16,7 @@ import time
 from celery import chord
 
 from labtasks import lab
+from labtasks.chapters.views import summary, timeline
 from labtasks.tasks import add, mult, notify_admin, send_alert
 
 lab.up()
@@ -109,10 +110,10 @@ res.parent.get(timeout=10)
 
 # %%
 mon.wait_all([*res.parent.results, res], timeout=10)
-mon.summary(since=t0)
+summary(mon, since=t0)
 
 # %%
-mon.timeline(since=t0, title="chord: 사용자마다 send_alert, 그다음 notify_admin.si()")
+timeline(mon, since=t0, title="chord: 사용자마다 send_alert, 그다음 notify_admin.si()")
 
 # %% [markdown]
 # 콜백을 `.s()`로 두면 어떻게 될까요? 헤더 결과 목록이 `notify_admin`의 인자로 붙는데, `notify_admin`은 인자를 받지 않으므로 콜백이 실패합니다.

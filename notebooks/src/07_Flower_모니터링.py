@@ -133,7 +133,9 @@ print(requests.get(fl.local_url + "api/workers", auth=fl.auth, timeout=5).status
 # `/api/workers?refresh=1`은 Flower가 워커들에게 지금 물어보게 합니다(`inspect` 제어 명령). 그냥 부르면 마지막으로 받은 답을 돌려줍니다.
 
 # %%
-정보 = fl.wait_for_worker(w.nodename)  # refresh=1로 묻고, 답이 늦은 항목이 있으면 다시 묻습니다
+from labtasks.chapters.flower import wait_for_task, wait_for_worker
+
+정보 = wait_for_worker(fl, w.nodename)  # refresh=1로 묻고, 답이 늦은 항목이 있으면 다시 묻습니다
 워커들 = fl.api("workers")             # Flower가 기억하는 마지막 답
 print("우리 워커가 목록에 있나:", w.nodename in 워커들)
 print("소비하는 큐:", sorted(q["name"] for q in 정보["active_queues"]))
@@ -156,7 +158,7 @@ print("돌아온 항목:", sorted(보냄))
 # %%
 from celery.result import AsyncResult
 
-정보 = fl.wait_for_task(보냄["task-id"])
+정보 = wait_for_task(fl, 보냄["task-id"])
 print("이름:", 정보["name"])
 print("상태:", 정보["state"])
 print("인자:", 정보["args"], "결과:", 정보["result"])
@@ -201,7 +203,7 @@ print(보드.wait(timeout=30, count=6).summary())
 # %%
 보드_id = [r.id for r in 보드.records()]
 for 태스크_id in 보드_id:
-    fl.wait_for_task(태스크_id)
+    wait_for_task(fl, 태스크_id)
 태스크들 = fl.api("tasks")
 플라워_요약 = Counter((태스크들[i]["name"].rsplit(".", 1)[-1], 태스크들[i]["state"]) for i in 보드_id)
 print("\n".join(f"{name}: {state} {n}" for (name, state), n in sorted(플라워_요약.items())))
@@ -222,7 +224,7 @@ print("\n".join(f"{name}: {state} {n}" for (name, state), n in sorted(플라워_
 
 # %%
 기억할_태스크 = fl.api("task/async-apply/labtasks.tasks.basics.add", method="POST", json={"args": [2, 2]})["task-id"]
-fl.wait_for_task(기억할_태스크)
+wait_for_task(fl, 기억할_태스크)
 fl.stop()
 fl = lab.flower()
 print("다시 띄운 Flower가 기억하나:", 기억할_태스크 in fl.api("tasks"))
@@ -234,7 +236,7 @@ print("다시 띄운 Flower가 기억하나:", 기억할_태스크 in fl.api("ta
 # %%
 fl = lab.flower(persistent=True)
 기억할_태스크 = fl.api("task/async-apply/labtasks.tasks.basics.add", method="POST", json={"args": [3, 3]})["task-id"]
-fl.wait_for_task(기억할_태스크)
+wait_for_task(fl, 기억할_태스크)
 fl.stop()
 fl = lab.flower(persistent=True)
 print("다시 띄운 Flower가 기억하나:", 기억할_태스크 in fl.api("tasks"))
@@ -294,7 +296,7 @@ def 큐_목록(응답, 워커):
 
 
 답 = 큐_목록
-fl.wait_for_worker(w.nodename)  # 6절에서 Flower를 다시 띄웠으니 워커에게 새로 묻습니다
+wait_for_worker(fl, w.nodename)  # 6절에서 Flower를 다시 띄웠으니 워커에게 새로 묻습니다
 print(답(fl.api("workers"), w.nodename))
 확인.연습_2(답)
 

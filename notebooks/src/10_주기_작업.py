@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from celery.schedules import crontab
 
 from labtasks import app, lab
+from labtasks.chapters.views import table, timeline
 from labtasks.chapters import periodic
 from labtasks.tasks import slow_add
 from labtasks.tasks.periodic import tick
@@ -86,7 +87,7 @@ print("상태 파일 이름:", b.schedule_path.name)
 # %%
 하나 = periodic.wait_window(mon, senders, [b], tick.name, period=0.5, since=t0)
 print(하나)
-mon.table(ids=하나.records)
+table(mon, ids=하나.records)
 
 # %% [markdown]
 # beat의 로그에는 보낼 때마다 `Sending due task <항목 이름>` 한 줄이 남습니다. 시각은 실행할 때마다 다르니 비교하지 않는 셀에 둡니다.
@@ -100,7 +101,7 @@ b.logs(4)
 # 평일 아침 9시 항목은 이 노트북이 도는 동안에는 때가 오지 않으니 보이지 않습니다.
 
 # %%
-mon.timeline(ids=periodic.finished(mon.tasks(since=t0)), title="beat 하나: tick은 0.5초마다, slow_add는 1초마다")
+timeline(mon, ids=periodic.finished(mon.tasks(since=t0)), title="beat 하나: tick은 0.5초마다, slow_add는 1초마다")
 
 # %% [markdown]
 # ## 4. `crontab`: 다음 실행은 언제?
@@ -183,7 +184,7 @@ print(둘)
 # 주기 세 번 동안 `tick`이 여섯 번 실행되었습니다. 타임라인에서도 0.5초마다 막대가 둘씩 있습니다.
 
 # %%
-mon.timeline(ids=둘.records, title="beat 둘: 0.5초마다 tick이 두 번")
+timeline(mon, ids=둘.records, title="beat 둘: 0.5초마다 tick이 두 번")
 
 # %% [markdown]
 # 막는 방법은 이렇습니다.

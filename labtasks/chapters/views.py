@@ -1,7 +1,26 @@
-"""What the monitor saw, shown: a task table, a per-name summary, and a timeline per worker."""
+"""What the monitor saw, shown for the lessons: a task table, a per-name summary, and a timeline
+per worker. Each takes the monitor and the same filters as ``mon.tasks()``:
+
+    summary(mon, since=t0), table(mon, ids=results), timeline(mon, since=t0, title="…")
+"""
 import time
 
-from .display import Table
+from ..display import Table
+
+
+def table(mon, ids=None, since=None, names=None) -> "TaskTable":
+    """The tasks as a table (HTML in a notebook, aligned text elsewhere)."""
+    return TaskTable(mon.tasks(ids=ids, since=since, names=names))
+
+
+def summary(mon, ids=None, since=None, names=None) -> "Summary":
+    """Per task name: how many, in which states, on which workers, when the last finished."""
+    return Summary(mon.tasks(ids=ids, since=since, names=names))
+
+
+def timeline(mon, ids=None, since=None, names=None, title: str | None = None):
+    """A matplotlib figure: one lane per worker, one bar per task from start to finish."""
+    return draw_timeline(mon.tasks(ids=ids, since=since, names=names), title=title)
 
 
 class TaskTable(Table, list):
@@ -33,12 +52,6 @@ class Summary(Table, list):
                          ", ".join(sorted({(r.worker or "-").split("@")[0] for r in mine})), done])
         return rows
 
-    def last_finished(self, name: str) -> float | None:
-        """Seconds from the first task to the last ``name`` finished (None if one is not done)."""
-        origin = min((r.first_seen for r in self), default=0.0)
-        mine = [r.finished for r in self if r.name == name]
-        return max(mine) - origin if mine and all(mine) else None
-
 
 def _lanes(records: list) -> list[tuple]:
     """A row inside its worker's lane for each bar, so that overlapping bars do not hide."""
@@ -50,7 +63,7 @@ def _lanes(records: list) -> list[tuple]:
     return placed
 
 
-def timeline(records: list, title: str | None = None):
+def draw_timeline(records: list, title: str | None = None):
     import koreanize_matplotlib  # noqa: F401 - a Hangul font (NanumGothic) for titles and labels
     import matplotlib.pyplot as plt
 
