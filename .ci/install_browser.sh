@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Debian's headless Chromium and its WebDriver, for tests/test_browser.py.
+# Debian's headless Chromium and its WebDriver, for tests/test_browser_*.py.
 # (Playwright's own browser download does not work here; Selenium drives /usr/bin/chromium.)
 set -euo pipefail
 if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then

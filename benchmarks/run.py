@@ -3,7 +3,8 @@
     python benchmarks/run.py            # a readable table
     python benchmarks/run.py --json     # the table, then one JSON object as the last line
     python benchmarks/run.py --quick    # fewer repetitions (what CI runs)
-    python benchmarks/run.py --suite    # also time the README test command, per test file
+    python benchmarks/run.py --suite    # also each chapter's Run All, and the README test command
+                                        # (its pytest, after the install) per test file
     python benchmarks/run.py --suite-only test-artifacts/suite-times.json
                                         # only show the times a finished test run recorded (CI)
 
@@ -187,6 +188,24 @@ def suite() -> dict:
     return figures
 
 
+def chapters() -> dict:
+    """Each chapter as a learner waits for it: Run All in a kernel that is already up (nbclient,
+    cwd notebooks/, the embedded default), one chapter at a time; seconds per chapter."""
+    import nbformat
+    from nbclient import NotebookClient
+    took = {}
+    for path in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        client = NotebookClient(nb, timeout=300, kernel_name="python3",
+                                resources={"metadata": {"path": str(path.parent)}})
+        with client.setup_kernel(env=clean_env()):
+            began = time.monotonic()
+            for index, cell in enumerate(nb.cells):
+                client.execute_cell(cell, index)
+            took[path.stem] = round(time.monotonic() - began, 1)
+    return {"chapter_run_all_s": took}
+
+
 def suite_figures(path: Path) -> dict:
     recorded = json.loads(path.read_text())
     return {"suite_s": recorded["suite_s"], "suite_passed": recorded["exit_status"] == 0,
@@ -222,8 +241,11 @@ def main() -> int:
         return 0
     figures = measure(args.quick)
     if args.suite:
+        figures.update(chapters())
         figures.update(suite())
         show_suite(figures)
+        for chapter, seconds in figures["chapter_run_all_s"].items():
+            print(f"  run-all {seconds:5.1f} s  {chapter} (goal ≤ 15 s)")
     print(f"{'figure':34} {'value':>10}  goal")
     for key, value in figures.items():
         if isinstance(value, (int, float)) and not isinstance(value, bool):
