@@ -143,6 +143,13 @@ print("다시 그린 횟수가 단계 수(20)보다 적은가:", len(막대.draw
 # `group`(04장)은 `GroupResult`를 돌려줍니다. `completed_count()`는 성공한 태스크 수입니다. `progress.GroupBar`는 그 수로 막대를 채우고,
 # 옆에는 모든 태스크의 단계를 합친 진행률을 씁니다. 다시 그릴 때만 `completed_count()`를 부르니(태스크마다 결과 백엔드를 한 번 읽습니다)
 # 이것도 0.2초에 한 번으로 묶는 것이 중요합니다.
+#
+# `group`을 보내기 전에 03장의 지도(`lab.map()`)를 띄워 둡니다. 지도는 브로커의 큐마다 기다리는 메시지, 워커마다 실행 중인 태스크,
+# 결과 백엔드에 보관된 결과 수를 보여 주고, 모니터가 이벤트를 받을 때마다 다시 그려집니다. 지금은 `celery` 큐가 비었고 `w1`은 쉬고 있습니다.
+
+# %%
+지도 = lab.map()
+지도
 
 # %%
 from celery import group
@@ -151,9 +158,24 @@ from celery import group
 그룹_막대 = progress.GroupBar(묶음, mon, title="crunch 6개")
 그룹_막대
 
+# %% [markdown]
+# 막대가 차는 동안 위의 지도를 보면 `w1`의 "실행 중인 태스크"에 `crunch`가 나타납니다. 동시성이 2이니 한 번에 많아야 `crunch ×2`입니다.
+# `celery` 큐의 대기 메시지는 거의 늘지 않습니다. 워커가 메시지를 미리 받아 두기(prefetch) 때문입니다(기본값으로 프로세스당 4개, 모두 8개).
+
 # %%
 그룹_막대.wait()
 print(그룹_막대.summary(), "/ completed_count():", 묶음.completed_count())
+
+# %% [markdown]
+# 그룹이 끝난 뒤의 지도를 글자로 찍어 봅니다. `지도.wait("celery", 0)`은 `celery` 큐의 대기 메시지가 0개로 보일 때까지 지도를 다시 읽습니다.
+
+# %%
+지도.wait("celery", 0)
+print(지도)
+
+# %% [markdown]
+# `celery` 큐는 비어 있고 `w1`의 실행 중인 태스크도 다시 "없음"입니다. 여섯 태스크는 모두 끝났고, 그 결과는 결과 백엔드의 보관 중인 결과 수에 더해졌습니다.
+# 다른 큐(`db`, `high_priority`, `low_priority`)는 `task_routes`에 적혀 있어 목록에 나오지만, 이 장의 워커는 소비하지 않습니다.
 
 # %% [markdown]
 # ### 터미널에서는 tqdm
