@@ -5,7 +5,7 @@
 #
 # - 태스크 안에서 `self.update_state(state="PROGRESS", meta={...})`로 진행 상황을 쓰고, `AsyncResult.state`와 `.info`로 읽는다.
 # - `track_started`(`STARTED` 상태)가 무엇을 더하는지, `ignore_result=True`가 진행 상황을 어떻게 바꾸는지 실행해 보고 안다.
-# - 태스크가 보내는 이벤트(`self.send_event`)로 진행 막대를 움직인다. 태스크 하나, `group` 하나, 그리고 터미널의 tqdm.
+# - 태스크가 보내는 이벤트(`self.send_event`)로 진행 막대를 움직인다. 태스크 하나, `group` 하나(옆에 03장의 지도를 띄워서), 그리고 터미널의 tqdm.
 # - 진행 상황을 한 번 알릴 때마다 결과 백엔드에 무엇을 쓰는지 재 보고, 알맞은 빈도를 정한다.
 # - 막대의 취소 버튼(`revoke(terminate=True)`)으로 실행 중인 태스크를 멈추고, 풀(pool)마다 다른 점을 안다.
 #
@@ -160,7 +160,8 @@ from celery import group
 
 # %% [markdown]
 # 막대가 차는 동안 위의 지도를 보면 `w1`의 "실행 중인 태스크"에 `crunch`가 나타납니다. 동시성이 2이니 한 번에 많아야 `crunch ×2`입니다.
-# `celery` 큐의 대기 메시지는 거의 늘지 않습니다. 워커가 메시지를 미리 받아 두기(prefetch) 때문입니다(기본값으로 프로세스당 4개, 모두 8개).
+# `celery` 큐의 대기 메시지는 0에서 거의 움직이지 않습니다. 워커는 메시지를 미리 받아 두므로(prefetch, 기본값은 동시성 × 4 = 8개)
+# 여섯 메시지는 큐에 머물지 않고 곧바로 워커로 갑니다.
 
 # %%
 그룹_막대.wait()
@@ -297,6 +298,7 @@ progress.terminate_on(("threads",), mon=mon)
 # - `track_started=True`(또는 `task_track_started`)여야 실행 중인 태스크가 `STARTED`로 보인다.
 # - `ignore_result=True`는 `STARTED`와 최종 결과를 쓰지 않지만 `update_state`는 막지 않는다. 끝난 뒤에도 `PROGRESS`가 남으니 진행 상황을 알리는 태스크에는 쓰지 않는다.
 # - `update_state`는 이벤트를 보내지 않는다. `self.send_event("task-progress", ...)`를 보내면 모니터의 리스너로 막대를 움직일 수 있고, 다시 그리기는 묶는다(0.2초).
+# - `group`이 도는 동안 `lab.map()`의 지도에서 워커가 실행 중인 태스크를 본다. 끝난 뒤에는 큐가 비고 워커는 쉰다.
 # - 진행 상황 한 번은 결과 백엔드 왕복 두 번(이벤트면 브로커 메시지 하나 더)이다. 0.5~1초에 한 번이면 충분하다.
 # - 막대의 취소는 `revoke(terminate=True)`다. `prefork`와 `gevent`에서만 실행 중인 태스크를 멈추고, 상태는 `REVOKED`가 된다.
 
