@@ -157,8 +157,9 @@ def terminate_on(pools=("threads",), steps: int = 8, pause: float = 0.1,
             result = crunch.apply_async((steps, pause), queue=f"cancel-{pool}")
             bar = Bar(result, mon, title=pool, cancel=False)
             bar.wait_progress(1)
-            replies = app.control.revoke(result.id, terminate=True, reply=True, timeout=1.0,
-                                         destination=[w.nodename])
+            # limit=1: back as soon as that worker answers; the timeout only matters on a busy machine
+            replies = app.control.revoke(result.id, terminate=True, reply=True, timeout=5.0,
+                                         limit=1, destination=[w.nodename])
             bar.wait()
             current, total = bar.tracker.progress.get(result.id, (0, steps))
             found.append({"pool": pool, "reply": _reply(replies, w.nodename),

@@ -5,7 +5,7 @@
 #
 # - 태스크 안에서 `self.update_state(state="PROGRESS", meta={...})`로 진행 상황을 쓰고, `AsyncResult.state`와 `.info`로 읽는다.
 # - `track_started`(`STARTED` 상태)가 무엇을 더하는지, `ignore_result=True`가 진행 상황을 어떻게 바꾸는지 실행해 보고 안다.
-# - 태스크가 보내는 이벤트(`self.send_event`)로 진행 막대를 움직인다. 태스크 하나, `group` 하나, 그리고 터미널의 tqdm.
+# - 태스크가 보내는 이벤트(`self.send_event`)로 진행 막대를 움직인다. 태스크 하나, `group` 하나(옆에 03장의 지도를 띄워서), 그리고 터미널의 tqdm.
 # - 진행 상황을 한 번 알릴 때마다 결과 백엔드에 무엇을 쓰는지 재 보고, 알맞은 빈도를 정한다.
 # - 막대의 취소 버튼(`revoke(terminate=True)`)으로 실행 중인 태스크를 멈추고, 풀(pool)마다 다른 점을 안다.
 #
@@ -143,6 +143,13 @@ print("다시 그린 횟수가 단계 수(20)보다 적은가:", len(막대.draw
 # `group`(04장)은 `GroupResult`를 돌려줍니다. `completed_count()`는 성공한 태스크 수입니다. `progress.GroupBar`는 그 수로 막대를 채우고,
 # 옆에는 모든 태스크의 단계를 합친 진행률을 씁니다. 다시 그릴 때만 `completed_count()`를 부르니(태스크마다 결과 백엔드를 한 번 읽습니다)
 # 이것도 0.2초에 한 번으로 묶는 것이 중요합니다.
+#
+# `group`을 보내기 전에 03장의 지도(`lab.map()`)를 띄워 둡니다. 지도는 브로커의 큐마다 기다리는 메시지, 워커마다 실행 중인 태스크,
+# 결과 백엔드에 보관된 결과 수를 보여 주고, 모니터가 이벤트를 받을 때마다 다시 그려집니다. 지금은 `celery` 큐가 비었고 `w1`은 쉬고 있습니다.
+
+# %%
+지도 = lab.map()
+지도
 
 # %%
 from celery import group
@@ -151,9 +158,25 @@ from celery import group
 그룹_막대 = progress.GroupBar(묶음, mon, title="crunch 6개")
 그룹_막대
 
+# %% [markdown]
+# 막대가 차는 동안 위의 지도를 보면 `w1`의 "실행 중인 태스크"에 `crunch`가 나타납니다. 동시성이 2이니 한 번에 많아야 `crunch ×2`입니다.
+# `celery` 큐의 대기 메시지는 0에서 거의 움직이지 않습니다. 워커는 메시지를 미리 받아 두므로(prefetch, 기본값은 동시성 × 4 = 8개)
+# 여섯 메시지는 큐에 머물지 않고 곧바로 워커로 갑니다.
+
 # %%
 그룹_막대.wait()
 print(그룹_막대.summary(), "/ completed_count():", 묶음.completed_count())
+
+# %% [markdown]
+# 그룹이 끝난 뒤의 지도를 글자로 찍어 봅니다. `지도.wait("celery", 0)`은 `celery` 큐의 대기 메시지가 0개로 보일 때까지 지도를 다시 읽습니다.
+
+# %%
+지도.wait("celery", 0)
+print(지도)
+
+# %% [markdown]
+# `celery` 큐는 비어 있고 `w1`의 실행 중인 태스크도 다시 "없음"입니다. 여섯 태스크는 모두 끝났고, 그 결과는 결과 백엔드의 보관 중인 결과 수에 더해졌습니다.
+# 다른 큐(`db`, `high_priority`, `low_priority`)는 `task_routes`에 적혀 있어 목록에 나오지만, 이 장의 워커는 소비하지 않습니다.
 
 # %% [markdown]
 # ### 터미널에서는 tqdm
@@ -275,6 +298,7 @@ progress.terminate_on(("threads",), mon=mon)
 # - `track_started=True`(또는 `task_track_started`)여야 실행 중인 태스크가 `STARTED`로 보인다.
 # - `ignore_result=True`는 `STARTED`와 최종 결과를 쓰지 않지만 `update_state`는 막지 않는다. 끝난 뒤에도 `PROGRESS`가 남으니 진행 상황을 알리는 태스크에는 쓰지 않는다.
 # - `update_state`는 이벤트를 보내지 않는다. `self.send_event("task-progress", ...)`를 보내면 모니터의 리스너로 막대를 움직일 수 있고, 다시 그리기는 묶는다(0.2초).
+# - `group`이 도는 동안 `lab.map()`의 지도에서 워커가 실행 중인 태스크를 본다. 끝난 뒤에는 큐가 비고 워커는 쉰다.
 # - 진행 상황 한 번은 결과 백엔드 왕복 두 번(이벤트면 브로커 메시지 하나 더)이다. 0.5~1초에 한 번이면 충분하다.
 # - 막대의 취소는 `revoke(terminate=True)`다. `prefork`와 `gevent`에서만 실행 중인 태스크를 멈추고, 상태는 `REVOKED`가 된다.
 
