@@ -127,11 +127,10 @@ print("CPU 배치: prefork의 태스크가 도는 시간 가운데 계산한 비
 # 그래서 가이드의 조언, "I/O에는 스레드, CPU에는 프로세스"가 맞습니다. I/O 위주라면 `threads`나 `gevent`에 큰 `-c`를,
 # CPU 위주라면 `prefork`에 코어 수만큼의 `-c`를 줍니다. 둘이 섞여 있다면 큐를 나누어(3장) 워커를 따로 띄우세요.
 #
-# 재기가 끝났으니 이 워커들은 멈춥니다.
+# 재기가 끝났으니 이 워커들은 멈춥니다. `lab.stop(...)`은 여러 워커에 한꺼번에 멈추라고 알리고, 모두 멈출 때까지 기다립니다.
 
 # %%
-for w in workers.values():
-    w.stop()
+lab.stop(*workers.values())
 
 # %% [markdown]
 # ## 3. 정오표: "Celery는 컨테이너에 할당된 CPU 안에서 동작한다"
