@@ -87,10 +87,8 @@ class Lab:
     def stop(self, *workers) -> None:
         """Stop the kernel's ``workers`` all at once: their warm shutdowns overlap."""
         ours = [w for w in workers if isinstance(w, Worker)]
-        for w in ours:
-            w.terminate()
-        for w in ours:
-            w.stop()
+        for step in (Worker.terminate, Worker.stop):  # SIGTERM to all, then wait for each
+            list(map(step, ours))
 
     def workers(self) -> WorkerTable:
         """The workers this kernel started or uses."""
@@ -172,8 +170,14 @@ class Lab:
         def backend():
             client = getattr(app.backend, "client", None)  # rpc:// has none: nothing to ping
             return client and client.ping()
-        return Checks([[label, _reached(reach)] for label, reach in [("브로커", broker),
-                                                                    ("결과 백엔드", backend)]])
+        rows = []
+        for label, reach in [("브로커", broker), ("결과 백엔드", backend)]:
+            try:
+                reach()
+                rows.append([label, "연결됨"])
+            except Exception as exc:  # noqa: BLE001 - shown to the learner as is
+                rows.append([label, f"연결 실패: {exc}"])
+        return Checks(rows)
 
     def processes(self) -> list[dict]:
         """The processes this kernel started and still runs: kind, name and pid."""
@@ -200,14 +204,6 @@ class Status(Table):
             ["결과 백엔드", f"{maybe_sanitize_url(settings.result_backend())} ({origin})"],
             ["워커", ", ".join(lab.workers_) or "없음"],
         ]
-
-
-def _reached(reach) -> str:
-    try:
-        reach()
-        return "연결됨"
-    except Exception as exc:  # noqa: BLE001 - shown to the learner as is
-        return f"연결 실패: {exc}"
 
 
 class Checks(Table):

@@ -97,7 +97,7 @@ class _Bar:
         self.cancel_button.on_click(lambda _b: self.cancel())
         self.widget = W.HBox([W.HTML(f"<b>{escape(title)}</b>&nbsp;"), self.bar, self.label,
                               self.cancel_button])
-        self._lock, self._timer = threading.Lock(), None
+        self._lock, self._timer, self._stopped = threading.Lock(), None, False
         self.tracker._on_change.append(self._changed)
         self.refresh()
 
