@@ -3,16 +3,19 @@
 worker the lab starts); otherwise the kernel runs its own Redis on a socket in its run folder."""
 import os
 import tempfile
+import zlib
 from pathlib import Path
 
 import psutil
 
 
 def runtime_root() -> Path:
-    """The private folder of the run folders: under /tmp when the temporary folder's path would
-    make the Redis socket's path too long for a unix socket (about 104 bytes)."""
+    """The private folder of the run folders; under /tmp, named after TMPDIR, when TMPDIR's path
+    would make the Redis socket's too long for a unix socket (about 104 bytes)."""
     base = Path(tempfile.gettempdir())
-    return (base if len(str(base)) <= 50 else Path("/tmp")) / f"labtasks-{os.getuid()}"
+    if len(str(base)) <= 50:
+        return base / f"labtasks-{os.getuid()}"
+    return Path("/tmp") / f"labtasks-{os.getuid()}-{zlib.crc32(str(base).encode()):08x}"
 
 
 def incarnation(pid: int) -> str | None:

@@ -34,7 +34,6 @@ class Live:
     """Redrawn (``refresh()``) after the monitor's events whose type starts with ``EVENTS``."""
 
     EVENTS: tuple[str, ...] = ("task-",)
-    widget: W.Widget
 
     def _follow(self, mon) -> None:
         self.monitor, self._lock, self._timer, self._stopped = mon, threading.Lock(), None, False
@@ -59,7 +58,6 @@ class Live:
         self.monitor.remove_listener(self._on_event)
         self._timer and self._timer.cancel()
         self.widget.close()
-
     close = stop
 
     def _repr_mimebundle_(self, **kwargs):
