@@ -46,5 +46,8 @@ def test_up_status_external_mode_and_down():
     finally:
         down = subprocess.run([sys.executable, "-m", "labtasks", "down"], cwd=ROOT,
                               env=clean_env(), capture_output=True, text=True, timeout=60)
-        assert up.wait(30) == 0, down.stdout + down.stderr
+        try:
+            assert up.wait(30) == 0, down.stdout + down.stderr
+        finally:
+            up.kill()  # a failed test leaves nothing running (its children die with it)
     assert wait_gone([up.pid]) == []
