@@ -36,10 +36,8 @@ def jupyter_base_url() -> str:
 def behind_proxy() -> bool:
     """Whether the learner's browser reaches this kernel's ports through jupyter-server-proxy."""
     mode = os.environ.get("LABTASKS_FLOWER_PROXY", "auto").strip().lower()
-    if mode in ("on", "1", "yes", "true"):
-        return True
-    if mode in ("off", "0", "no", "false"):
-        return False
+    if mode in ("on", "1", "yes", "true", "off", "0", "no", "false"):
+        return mode in ("on", "1", "yes", "true")
     under_jupyter = bool(os.environ.get("JUPYTERHUB_SERVICE_PREFIX")
                          or os.environ.get("JPY_SESSION_NAME"))
     return under_jupyter and importlib.util.find_spec("jupyter_server_proxy") is not None

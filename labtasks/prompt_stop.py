@@ -1,9 +1,7 @@
-"""Let an idle worker end its warm shutdown at once, every shutdown signal still sent.
-
-Joining a prefork pool takes about a second even when no task runs (billiard's supervisor sleeps
-0.8 s, Celery's timer thread 0.5 s). With no task active or reserved, this step tells each pool
-child to exit (the child sends ``worker_process_shutdown``), waits for them, sends the acks still
-queued in the event loop, sends ``worker_shutdown`` and exits. A busy worker shuts down the usual way."""
+"""Let an idle worker end its warm shutdown at once, every shutdown signal still sent (a prefork
+pool joins in about a second, a gevent worker first waits out two 2 s polls): with no task active
+or reserved, each pool child is told to exit (it sends ``worker_process_shutdown``), the acks queued
+in the event loop go out, ``worker_shutdown`` is sent, and the worker exits."""
 import os
 import sys
 
@@ -16,6 +14,12 @@ class ExitWhenIdle(bootsteps.StartStopStep):
     """Starts after the pool and before the consumer, so it stops after the consumer."""
 
     requires = ("celery.worker.components:Pool",)
+
+    def start(self, worker):
+        if worker.pool.is_green:  # gevent: a greenlet started from the SIGTERM handler stops it
+            import gevent
+            signals.worker_shutting_down.connect(lambda **_: gevent.spawn(self.stop, worker),
+                                                 weak=False)
 
     def stop(self, worker):
         if state.active_requests or state.reserved_requests:

@@ -1,9 +1,6 @@
-"""``python -m labtasks.worker_main ARGS`` = ``celery -A labtasks worker ARGS``, started faster.
-
-It runs Celery's own ``worker`` command (the same click command, the same options) without the
-``celery`` command group, whose plugins (Flower, the amqp shell and its prompt_toolkit) cost
-about half a second of imports at every worker start.
-"""
+"""``python -m labtasks.worker_main ARGS`` = ``celery -A labtasks worker ARGS``, started faster:
+Celery's own ``worker`` command without the ``celery`` command group, whose plugins (Flower, the
+amqp shell and its prompt_toolkit) cost about half a second of imports at every worker start."""
 import sys
 
 if __name__ == "__main__":

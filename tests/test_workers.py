@@ -96,7 +96,7 @@ def rabbitmq(monkeypatch):
     subprocess.run(["rabbitmqctl", "-q", "delete_vhost", vhost], capture_output=True)
 
 
-@pytest.mark.parametrize("pool", ["solo", "prefork", "threads"])
+@pytest.mark.parametrize("pool", ["solo", "prefork", "threads", "gevent"])
 def test_a_quick_stop_loses_no_acknowledgement(rabbitmq, pool):
     """The idle worker's quick exit first sends the acks still queued in its event loop; a lost
     ack would put the message back in the queue (RabbitMQ requeues on disconnect)."""
