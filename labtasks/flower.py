@@ -98,10 +98,11 @@ class Flower(display.Table, LoggedChild):
         env.pop("FLOWER_UNAUTHENTICATED_API", None)
         self._spawn(self.argv(), kind="flower", env=env)
 
-        def healthy():
+        def healthy():  # answering, and its event receiver connected (it logs "Connected to")
             self._check_alive("Flower")
             try:
-                return requests.get(self.local_url + "healthcheck", timeout=1).text == "OK"
+                return (b"] Connected to " in self.log_path.read_bytes()
+                        and requests.get(self.local_url + "healthcheck", timeout=1).text == "OK")
             except requests.ConnectionError:
                 return False
         self._wait(healthy, READY_TIMEOUT, "Flower의 healthcheck 응답", interval=0.05)

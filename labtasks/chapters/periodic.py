@@ -58,9 +58,9 @@ class Window(Table):
 
 def window(mon, senders, beats, name, period, periods=3, since=None) -> Window | None:
     """The runs of ``name`` that ``beats`` sent in ``periods`` whole periods, once every task in
-    it finished (None until then). The window starts halfway through the widest gap between two
-    sends after every beat began sending, so a send a few ms early or late never falls on its
-    edge: each beat sent exactly ``periods`` tasks in it."""
+    it finished (None until then). Each beat is counted in its own window, from half a period
+    before its first send once every beat sends: a send up to half a period early or late (a busy
+    machine) never falls on an edge, so each beat sent exactly ``periods`` tasks in it."""
     beat_of = {b.pid: b.name for b in beats}
     sends = sorted((r.sent, beat_of[senders.pid(r.id)], r)
                    for r in mon.tasks(names=[name], since=since)
@@ -68,15 +68,13 @@ def window(mon, senders, beats, name, period, periods=3, since=None) -> Window |
     if {who for _, who, _ in sends} != set(beat_of.values()):
         return None
     begin = max(min(t for t, who, _ in sends if who == b) for b in beat_of.values())
-    times = [t for t, _, _ in sends if t >= begin]
-    gaps = [(b - a, (a + b) / 2) for a, b in zip(times, times[1:]) if a < begin + period]
-    if not gaps:
-        return None
-    start = max(gaps)[1]
-    end = start + periods * period
-    if any(max(t for t, who, _ in sends if who == b) < end for b in beat_of.values()):
-        return None  # some beat has not sent past the window yet
-    inside = [(who, r) for t, who, r in sends if start <= t < end]
+    inside = []
+    for beat in beat_of.values():
+        mine = [(t, r) for t, who, r in sends if who == beat and t >= begin]
+        end = mine and mine[0][0] - period / 2 + periods * period
+        if not mine or mine[-1][0] < end:
+            return None  # this beat has not sent past its window yet
+        inside += [(beat, r) for t, r in mine if t < end]
     if any(r.state not in states.READY_STATES for _, r in inside):
         return None
     counts = {b: (sum(who == b for who, _ in inside),

@@ -81,8 +81,8 @@ print("상태 파일 이름:", b.schedule_path.name)
 # ## 3. 모니터로 본 주기 태스크
 #
 # beat가 보낸 태스크도 모니터에는 다른 태스크와 똑같이 보입니다. `tick-every-half-second` 항목이 0.5초마다 보낸 `tick`을
-# 주기 세 번 동안 세어 봅니다. (`periodic.wait_window`는 두 전송 사이의 가장 넓은 틈 한가운데에서 세기 시작하므로,
-# 전송이 몇 ms 늦거나 빨라도 세는 범위의 경계에 걸리지 않습니다.)
+# 주기 세 번 동안 세어 봅니다. (`periodic.wait_window`는 beat의 첫 전송보다 반 주기 앞에서 세기 시작하므로,
+# 컴퓨터가 바빠 전송이 반 주기 가까이 늦거나 빨라도 세는 범위의 경계에 걸리지 않습니다.)
 
 # %%
 하나 = periodic.wait_window(mon, senders, [b], tick.name, period=0.5, since=t0)
