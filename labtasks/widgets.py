@@ -32,7 +32,6 @@ REDRAW_EVERY = 0.2
 
 class Live:
     """Redrawn (``refresh()``) after the monitor's events whose type starts with ``EVENTS``."""
-
     EVENTS: tuple[str, ...] = ("task-",)
 
     def _follow(self, mon) -> None:
@@ -225,10 +224,11 @@ class LiveMap(Live):
         return next((n for q, n, _ in self.queue_rows if q == queue), 0)
 
     def wait(self, queue: str, count: int, timeout: float = 5.0) -> "LiveMap":
-        """Read again until ``count`` messages wait in ``queue`` (RabbitMQ counts a moment late)."""
-        wait_until(lambda: self.watch(queue).waiting(queue) == count, timeout,
+        """Ask the broker until ``count`` messages wait in ``queue`` (RabbitMQ counts late); redraw."""
+        self.watch(queue)
+        wait_until(lambda: queues.lengths([queue])[queue] == count, timeout,
                    f"지도에서 큐 {queue}에 메시지 {count}개", interval=0.05)
-        return self
+        return self.refresh()
 
     def __repr__(self):
         with self._lock:

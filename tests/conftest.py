@@ -116,3 +116,14 @@ def kernel():
     k = Kernel()
     yield k
     k.close()
+
+
+@pytest.fixture(scope="module")
+def lab_w1():
+    """For one test file: the lab, worker w1 on the celery queue (prefork, 2) and the monitor."""
+    from labtasks import lab
+    lab.up()
+    lab.worker("w1", queues=["celery"], concurrency=2)
+    lab.monitor()
+    yield lab
+    lab.down()

@@ -3,27 +3,17 @@ reminds. 연습 1 is judged from the monitor (state, retries); 연습 2 against 
 in its own process."""
 import pytest
 
-from labtasks import lab
 from labtasks.checks import ch09
 from labtasks.tasks import add
 from labtasks.tasks.failures import call_api
 
 
-@pytest.fixture(scope="module")
-def running():
-    lab.up()
-    lab.worker("w1", queues=["celery"], concurrency=2)
-    lab.monitor()
-    yield
-    lab.down()
-
-
-def test_placeholders_do_not_raise(running):
+def test_placeholders_do_not_raise(lab_w1):
     assert ch09.연습_1(...) is False
     assert ch09.연습_2(...) is False
 
 
-def test_1_the_most_retries_that_still_succeed(running):
+def test_1_the_most_retries_that_still_succeed(lab_w1):
     assert ch09.연습_1(call_api.delay("x", failures=3))
 
 
@@ -33,7 +23,7 @@ def test_1_the_most_retries_that_still_succeed(running):
     lambda: add.delay(1, 2),                    # another task
     lambda: "전송 완료: x (재시도 3회)",        # a literal
 ], ids=["too-few", "too-many", "other-task", "literal"])
-def test_1_wrong_answers_fail(running, wrong):
+def test_1_wrong_answers_fail(lab_w1, wrong):
     with pytest.raises(AssertionError):
         ch09.연습_1(wrong())
 
@@ -43,7 +33,7 @@ def by_redis(redis, account, payment_id, amount):
         redis.incrby(f"{account}:balance", amount)
 
 
-def test_2_redis_remembers_the_payment_across_processes(running):
+def test_2_redis_remembers_the_payment_across_processes(lab_w1):
     assert ch09.연습_2(by_redis)
     assert ch09.연습_2(by_redis)  # a fresh account each time: the same verdict
 
@@ -68,6 +58,6 @@ def never(redis, account, payment_id, amount):
 
 @pytest.mark.parametrize("wrong", [in_memory, every_time, never, 150],
                          ids=["in-memory", "not-idempotent", "no-effect", "literal"])
-def test_2_wrong_answers_fail(running, wrong):
+def test_2_wrong_answers_fail(lab_w1, wrong):
     with pytest.raises(AssertionError):
         ch09.연습_2(wrong)

@@ -3,23 +3,13 @@ reminds. 연습 1 is judged on a ``stepper`` moved one step at a time; 연습 2 
 the task start) and the result backend (REVOKED)."""
 import pytest
 
-from labtasks import lab
 from labtasks.checks import ch11
 from labtasks.chapters.progress import Bar
 from labtasks.tasks import add
 from labtasks.tasks.progress import crunch
 
 
-@pytest.fixture(scope="module")
-def running():
-    lab.up()
-    lab.worker("w1", queues=["celery"], concurrency=2)
-    lab.monitor()
-    yield
-    lab.down()
-
-
-def test_placeholders_do_not_raise(running):
+def test_placeholders_do_not_raise(lab_w1):
     assert ch11.연습_1(...) is False
     assert ch11.연습_2(...) is False
 
@@ -30,7 +20,7 @@ def fraction(result):
     return 1.0 if result.successful() else 0.0
 
 
-def test_1_fraction_from_state_and_info(running):
+def test_1_fraction_from_state_and_info(lab_w1):
     assert ch11.연습_1(fraction)
     assert ch11.연습_1(fraction)  # a fresh task each time: the same verdict
 
@@ -42,12 +32,12 @@ def test_1_fraction_from_state_and_info(running):
     lambda r: (r.info or {}).get("current", 0),                     # steps, not a fraction
     0.2,                                                            # a literal
 ], ids=["info-always", "done-or-not", "success-is-zero", "steps", "literal"])
-def test_1_wrong_answers_fail(running, wrong):
+def test_1_wrong_answers_fail(lab_w1, wrong):
     with pytest.raises(AssertionError):
         ch11.연습_1(wrong)
 
 
-def test_2_cancelled_after_it_started(running):
+def test_2_cancelled_after_it_started(lab_w1):
     r = crunch.delay(20, 0.1)
     Bar(r, title="t").wait_progress(2).cancel()
     assert ch11.연습_2(r)
@@ -57,7 +47,7 @@ def test_2_cancelled_after_it_started(running):
 def _not_terminated():
     r = crunch.delay(8, 0.05)
     Bar(r, title="t").wait_progress(2)
-    r.revoke()  # without terminate=True: a running task goes on
+    r.revoke()  # without terminate=True: a lab_w1 task goes on
     return r
 
 
@@ -78,6 +68,6 @@ def _finished():
     lambda: add.delay(1, 2),
     lambda: "REVOKED",
 ], ids=["no-terminate", "before-start", "finished", "other-task", "literal"])
-def test_2_wrong_answers_fail(running, wrong):
+def test_2_wrong_answers_fail(lab_w1, wrong):
     with pytest.raises(AssertionError):
         ch11.연습_2(wrong())

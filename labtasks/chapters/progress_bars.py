@@ -14,7 +14,7 @@ from celery import states
 from celery.result import AsyncResult, GroupResult
 
 from ..handle import lab
-from ..widgets import REDRAW_EVERY, TaskBoard
+from ..widgets import Live
 
 #: the worker's events that end a task, and the state each one means
 FINAL = {"task-succeeded": states.SUCCESS, "task-failed": states.FAILURE,
@@ -37,7 +37,6 @@ class Tracker:
         self.events = 0  # task-progress events received
         self.changes = 0  # anything that moved the bar
         self._cond = threading.Condition()
-        self._on_change = []
         self.monitor = mon or lab.monitor()
         self.monitor.add_listener(self._on_event)
         for r in self.results:
@@ -59,8 +58,6 @@ class Tracker:
                 self.final[uid] = FINAL[kind]
             self.changes += 1
             self._cond.notify_all()
-        for callback in list(self._on_change):
-            callback()
 
     def done(self) -> bool:
         return len(self.final) == len(self.ids)
@@ -83,8 +80,11 @@ class Tracker:
         self.monitor.remove_listener(self._on_event)
 
 
-class _Bar:
-    """What the single-task bar and the group bar share: widgets, throttled redraw, waiting."""
+class _Bar(Live):
+    """What the single-task bar and the group bar share: widgets, waiting, and the live board's
+    throttled redraw after the events that move a bar (the tracker has read them by then)."""
+
+    EVENTS = ("task-progress", *FINAL)
 
     def __init__(self, results, mon, title: str, cancel: bool):
         self.title = title
@@ -97,19 +97,8 @@ class _Bar:
         self.cancel_button.on_click(lambda _b: self.cancel())
         self.widget = W.HBox([W.HTML(f"<b>{escape(title)}</b>&nbsp;"), self.bar, self.label,
                               self.cancel_button])
-        self._lock, self._timer, self._stopped = threading.Lock(), None, False
-        self.tracker._on_change.append(self._changed)
+        self._follow(self.tracker.monitor)
         self.refresh()
-
-    def _changed(self):
-        """In the monitor's thread: one redraw at most every ``REDRAW_EVERY`` seconds."""
-        with self._lock:
-            if self._timer is None:
-                self._timer = threading.Timer(REDRAW_EVERY, self._deferred)
-                self._timer.daemon = True
-                self._timer.start()
-
-    _deferred = TaskBoard._deferred  # forget the timer, redraw
 
     def wait(self, timeout: float = 30.0):
         """Wait until every task of the bar ended; draw the last state; return ``self``."""
@@ -124,15 +113,13 @@ class _Bar:
                           f"진행 상황 {steps}번")
         return self
 
-    def close(self):
+    def stop(self):
         self.tracker.close()
-        self._timer and self._timer.cancel()
-        self.widget.close()
+        super().stop()
+    close = stop
 
     def __repr__(self):
         return f"<진행 막대: {self.title}>"
-
-    _repr_mimebundle_ = TaskBoard._repr_mimebundle_  # the widget, with a stable text/plain
 
 
 class Bar(_Bar):

@@ -2,18 +2,9 @@
 장의 워커에서 실행해 결과와 모니터가 본 태스크를 확인합니다."""
 from celery import canvas
 
-from . import judge
+from . import judge, value_of
 from ..handle import lab
 from ..tasks import add, mult, square, subtract, xsum
-
-
-def _get(result):
-    """결과를 기다립니다. 태스크가 실패하거나 10초 안에 끝나지 않으면 힌트와 함께 틀린 답으로 봅니다."""
-    try:
-        return result.get(timeout=10)
-    except Exception as exc:  # noqa: BLE001 - 실패한 실행은 틀린 답
-        raise AssertionError(f"실행이 실패했습니다({type(exc).__name__}: {exc}). "
-                             "인자 개수와 순서를 다시 보세요.") from None
 
 
 def _names(signatures) -> list[str]:
@@ -32,8 +23,8 @@ def 연습_1(답):
             assert not s.immutable and len(s.args) == 1, (
                 f"{s.task.rsplit('.', 1)[-1]}은(는) 앞 결과를 받는 부분 시그니처(인자 하나)여야 합니다.")
         res = 답.apply_async()
-        assert _get(res) == 29, "실행한 결과가 29가 아닙니다."
-        assert _get(res.parent) == 35, "mult의 결과가 35가 아닙니다. 앞 결과가 인자 앞에 붙습니다."
+        assert value_of(res) == 29, "실행한 결과가 29가 아닙니다."
+        assert value_of(res.parent) == 35, "mult의 결과가 35가 아닙니다. 앞 결과가 인자 앞에 붙습니다."
     return judge("04", 1, 답, test)
 
 
@@ -43,7 +34,7 @@ def 연습_2(답):
         assert isinstance(답, canvas.chunks), "답은 add.chunks(…)로 만든 chunks여야 합니다."
         assert 답.kwargs["task"]["task"] == add.name, "조각마다 add를 실행해야 합니다."
         res = 답.apply_async()
-        values = [v for part in _get(res) for v in part]
+        values = [v for part in value_of(res) for v in part]
         assert values == [2, 4, 6, 8, 10, 12], "(1, 1)부터 (6, 6)까지 여섯 쌍을 모두 더해야 합니다."
         records = lab.monitor().wait_all(res.results, timeout=10)
         assert {r.name for r in records} == {"celery.starmap"}, "조각마다 celery.starmap 태스크가 돌아야 합니다."
@@ -60,5 +51,5 @@ def 연습_3(답):
         assert header and set(_names(header)) == {square.name}, "헤더는 square 시그니처들이어야 합니다."
         assert sorted(s.args[0] for s in header) == [1, 2, 3, 4, 5], "헤더는 1부터 5까지 제곱해야 합니다."
         assert 답.body.task == xsum.name, "콜백(body)은 xsum이어야 합니다."
-        assert _get(답.apply_async()) == 55, "실행한 결과가 55가 아닙니다."
+        assert value_of(답.apply_async()) == 55, "실행한 결과가 55가 아닙니다."
     return judge("04", 3, 답, test)

@@ -2,24 +2,15 @@
 실행해 결과와 `parent`를 따라간 앞 결과를 확인합니다."""
 from celery import canvas
 
-from . import judge
+from . import judge, value_of
 from ..tasks import add, mult, notify_admin, send_alert
-
-
-def _get(result):
-    """결과를 기다립니다. 태스크가 실패하거나 10초 안에 끝나지 않으면 힌트와 함께 틀린 답으로 봅니다."""
-    try:
-        return result.get(timeout=10)
-    except Exception as exc:  # noqa: BLE001 - 실패한 실행은 틀린 답
-        raise AssertionError(f"실행이 실패했습니다({type(exc).__name__}: {exc}). "
-                             "인자 개수와 순서를 다시 보세요.") from None
 
 
 def _chain_values(res) -> list:
     """마지막 태스크부터 `parent`를 따라가며 모은 결과."""
     values = []
     while res is not None:
-        values.append(_get(res))
+        values.append(value_of(res))
         res = res.parent
     return values
 
@@ -45,8 +36,8 @@ def 연습_2(답):
         assert 답.body.task == notify_admin.name, "콜백은 notify_admin이어야 합니다."
         assert 답.body.immutable, "notify_admin은 헤더의 결과 목록을 받지 않아야 합니다."
         res = 답.apply_async()
-        assert _get(res) == "관리자에게 알렸습니다", "콜백의 결과가 notify_admin의 것이 아닙니다."
-        assert _get(res.parent) == [f"{u}에게 경고를 보냈습니다" for u in "abc"], "헤더의 결과가 a, b, c의 경고가 아닙니다."
+        assert value_of(res) == "관리자에게 알렸습니다", "콜백의 결과가 notify_admin의 것이 아닙니다."
+        assert value_of(res.parent) == [f"{u}에게 경고를 보냈습니다" for u in "abc"], "헤더의 결과가 a, b, c의 경고가 아닙니다."
     return judge("05", 2, 답, test)
 
 
