@@ -20,13 +20,14 @@ def wait_for_worker(fl, nodename: str, timeout: float = 15.0) -> dict:
     return wait_until(known, timeout, f"Flower가 워커 {nodename}을(를) 찾기", interval=0.2)
 
 
-def wait_for_task(fl, task_id: str, state: str = "SUCCESS", timeout: float = 15.0) -> dict:
-    """Wait until Flower ``fl`` has seen ``task_id`` reach ``state``; return ``/api/task/info``."""
+def wait_for_task(fl, task_id: str, state: str | None = "SUCCESS", timeout: float = 15.0) -> dict:
+    """Wait until Flower ``fl`` has seen ``task_id`` reach ``state`` (None: in any state);
+    return ``/api/task/info``."""
     def seen():
         reply = requests.get(fl.local_url + "api/task/info/" + task_id, auth=fl.auth, timeout=10)
-        ok = reply.status_code == 200 and reply.json().get("state") == state
+        ok = reply.status_code == 200 and state in (None, reply.json().get("state"))
         return reply.json() if ok else None
-    return wait_until(seen, timeout, f"Flower가 태스크 {task_id}의 {state}를 보기", interval=0.1)
+    return wait_until(seen, timeout, f"Flower가 태스크 {task_id}의 {state or '상태'}를 보기", interval=0.1)
 
 
 class SideBySide:

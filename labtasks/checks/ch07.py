@@ -16,8 +16,10 @@ def 연습_1(답):
     """Flower가 그 id의 mult(6, 7)를 보았고, 결과가 42인지 봅니다."""
     def test(답):
         assert isinstance(답, str), "REST API가 돌려준 JSON에서 태스크 id(문자열)만 꺼내세요."
-        응답 = requests.get(_flower().local_url + "api/task/info/" + 답, auth=_flower().auth, timeout=10)
-        assert 응답.status_code == 200, "Flower가 모르는 태스크 id입니다. Flower의 API로 보냈나요?"
+        try:  # Flower learns of a task from its events, a moment after the API sent it
+            wait_for_task(_flower(), 답, state=None, timeout=5)
+        except TimeoutError:
+            raise AssertionError("Flower가 모르는 태스크 id입니다. Flower의 API로 보냈나요?") from None
         정보 = wait_for_task(_flower(), 답, timeout=10)
         assert 정보["name"] == "labtasks.tasks.basics.mult", "태스크 이름 전체를 경로에 넣으세요."
         assert 정보["args"] == "[6, 7]", "인자를 JSON의 args에 리스트로 넣으세요."
