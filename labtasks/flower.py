@@ -80,8 +80,7 @@ class Flower(display.Table, LoggedChild):
     def argv(self) -> list[str]:
         args = [sys.executable, "-m", "celery", "-A", "labtasks", "flower",
                 "--address=127.0.0.1", f"--port={self.port}"]
-        if self.prefix:
-            args.append(f"--url_prefix={self.prefix}")
+        args += [f"--url_prefix={self.prefix}"] if self.prefix else []
         if self.persistent:
             args += ["--persistent=True", f"--db={self.db}", "--state_save_interval=1000"]
         return args
@@ -110,9 +109,8 @@ class Flower(display.Table, LoggedChild):
 
     def api(self, path: str, method: str = "GET", **kwargs):
         """Call Flower's REST API (``path`` like ``"workers"``); return the decoded JSON."""
-        kwargs.setdefault("timeout", 10)
         reply = requests.request(method, self.local_url + "api/" + path.lstrip("/"),
-                                 auth=self.auth, **kwargs)
+                                 auth=self.auth, **{"timeout": 10, **kwargs})
         reply.raise_for_status()
         return reply.json()
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from celery import states
 from celery.events.receiver import EventReceiver
 
-
 #: How often ``enable_events`` is broadcast while the monitor runs (seconds).
 ENABLE_EVENTS_EVERY = 5.0
 #: Pause before reconnecting grows from the first value to the second (seconds).
@@ -204,8 +203,7 @@ class Monitor:
         return sorted(records, key=lambda r: (r.first_seen, r.id))
 
     def task(self, task_id) -> TaskRecord | None:
-        found = self.tasks(ids=[task_id])
-        return found[0] if found else None
+        return next(iter(self.tasks(ids=[task_id])), None)
 
     def wait_for(self, task_id, state: str = states.SUCCESS, timeout: float = 10.0) -> TaskRecord:
         """Wait until the task reached ``state`` (or a later one, or finished); return its record.

@@ -1,7 +1,7 @@
-"""Let an idle worker end its warm shutdown at once, every shutdown signal still sent (a prefork
-pool joins in about a second, a gevent worker first waits out two 2 s polls): with no task active
-or reserved, each pool child is told to exit (it sends ``worker_process_shutdown``), the acks queued
-in the event loop go out, ``worker_shutdown`` is sent, and the worker exits."""
+"""Let an idle worker end its warm shutdown at once, every shutdown signal still sent (Celery's own
+path waits for a prefork pool to join, ~1 s, or for its event loop's poll, 0.7 s to 4 s): the signal
+wakes the loop; with no task active or reserved, each pool child is told to exit (it sends
+``worker_process_shutdown``), queued acks go out, ``worker_shutdown`` is sent, and the worker exits."""
 import os
 import sys
 
@@ -20,6 +20,10 @@ class ExitWhenIdle(bootsteps.StartStopStep):
             import gevent
             signals.worker_shutting_down.connect(lambda **_: gevent.spawn(self.stop, worker),
                                                  weak=False)
+        elif getattr(worker, "hub", None) is not None:  # the event loop: a pipe wakes its poll
+            wake_r, wake_w = os.pipe()
+            worker.hub.add_reader(wake_r, os.read, wake_r, 1)
+            signals.worker_shutting_down.connect(lambda **_: os.write(wake_w, b"!"), weak=False)
 
     def stop(self, worker):
         if state.active_requests or state.reserved_requests:
