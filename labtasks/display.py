@@ -30,8 +30,7 @@ class Table:
 
     headers: list[str] = []
     text_headers: list[str] | None = None
-    caption = ""
-    empty = "없음"
+    caption, empty = "", "없음"
 
     def rows(self) -> list[list[object]]:
         return list(self._rows)

@@ -3,6 +3,7 @@
 by the parent-death signal when the kernel is killed. Calling any method twice is harmless."""
 import atexit
 import os
+import shutil
 import weakref
 
 from kombu.utils.url import maybe_sanitize_url
@@ -144,7 +145,7 @@ class Lab:
             self._exported = None
         if self._stop("redis"):
             forget_connections()
-            procs.forget_run_dir()
+            shutil.rmtree(settings.run_dir(), ignore_errors=True)  # nothing of it runs any more
         return Message("이 커널이 띄운 프로세스를 모두 멈췄습니다.")
 
     def _stop(self, part: str) -> bool:

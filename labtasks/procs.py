@@ -83,11 +83,6 @@ def reap() -> list[str]:
     return killed
 
 
-def forget_run_dir():
-    """Remove this kernel's run folder once nothing of it runs any more."""
-    shutil.rmtree(settings.run_dir(), ignore_errors=True)
-
-
 class LogTail(list):
     """A log's last lines; shows as plain lines in a notebook."""
 

@@ -1,9 +1,11 @@
 """Let an idle worker end its warm shutdown at once, every shutdown signal still sent (Celery's own
-path waits for a prefork pool to join, ~1 s, or for its event loop's poll, 0.7 s to 4 s): the signal
+path waits for prefork children, 1 s each, or for its event loop's poll, 0.7 s to 4 s): the signal
 wakes the loop; with no task active or reserved, each pool child is told to exit (it sends
-``worker_process_shutdown``), queued acks go out, ``worker_shutdown`` is sent, and the worker exits."""
+``worker_process_shutdown``), queued acks go out, ``worker_shutdown`` is sent, then the exit."""
 import os
 import sys
+import time
+from itertools import repeat
 
 import psutil
 from celery import bootsteps, signals
@@ -28,13 +30,17 @@ class ExitWhenIdle(bootsteps.StartStopStep):
     def stop(self, worker):
         if state.active_requests or state.reserved_requests:
             return  # tasks to finish: the normal warm shutdown
+        hub = getattr(worker, "hub", None)
         pool = getattr(worker.pool, "_pool", None)  # billiard's pool (prefork), or gevent's
         if pool is not None and not worker.pool.is_green:
             children = [psutil.Process(p.pid) for p in pool._pool if p.pid]
             pool._stop_task_handler(pool._task_handler)  # a "no more work" sentinel per child
-            psutil.wait_procs(children, timeout=5)
-        if getattr(worker, "hub", None) is not None:
-            worker.hub.close()  # runs the acks queued with call_soon: lost otherwise, then redelivered
+            # billiard's result handler, run by the loop, SIGTERMs each child that said DEATH
+            loop, deadline = hub.create_loop() if hub else repeat(None), time.monotonic() + 5
+            while psutil.wait_procs(children, timeout=0.01)[1] and time.monotonic() < deadline:
+                next(loop)
+        if hub is not None:
+            hub.close()  # runs the acks queued with call_soon: lost otherwise, then redelivered
         signals.worker_shutdown.send(sender=worker)
         for stream in (sys.stdout, sys.stderr):
             stream.flush()

@@ -31,8 +31,7 @@ def server_binary() -> str:
 class RedisServer(LoggedChild):
     """A Redis server owned by this kernel, listening only on its unix socket."""
 
-    name = "redis"
-    stop_grace = 3.0
+    name, stop_grace = "redis", 3.0
 
     def __init__(self):
         self.socket = settings.embedded_socket()
