@@ -103,7 +103,6 @@ class LoggedChild:
     proc: subprocess.Popen | None = None
     log_path: Path
     stop_grace: float = 10.0
-
     pid = property(lambda self: self.proc.pid if self.proc else None)
 
     def alive(self) -> bool:

@@ -1,7 +1,7 @@
 """Let an idle worker end its warm shutdown at once, every shutdown signal still sent (Celery's own
 path waits for prefork children, 1 s each, or for its event loop's poll, 0.7 s to 4 s): the signal
-wakes the loop; with no task active or reserved, each pool child is told to exit (it sends
-``worker_process_shutdown``), queued acks go out, ``worker_shutdown`` is sent, then the exit."""
+wakes the loop; with no task active, reserved or held for its ETA, each pool child is told to exit
+(``worker_process_shutdown``), queued acks go out, ``worker_shutdown`` is sent, then the exit."""
 import os
 import sys
 import time
@@ -28,8 +28,9 @@ class ExitWhenIdle(bootsteps.StartStopStep):
             signals.worker_shutting_down.connect(lambda **_: os.write(wake_w, b"!"), weak=False)
 
     def stop(self, worker):
-        if state.active_requests or state.reserved_requests:
-            return  # tasks to finish: the normal warm shutdown
+        held = worker.consumer.qos.value > worker.consumer.initial_prefetch_count  # ETA tasks
+        if state.active_requests or state.reserved_requests or held:
+            return  # tasks to finish or to give back: the normal warm shutdown
         hub = getattr(worker, "hub", None)
         pool = getattr(worker.pool, "_pool", None)  # billiard's pool (prefork), or gevent's
         if pool is not None and not worker.pool.is_green:

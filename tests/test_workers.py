@@ -11,6 +11,7 @@ from labtasks import lab, queues, settings
 from labtasks.app import forget_connections
 from labtasks.errors import LabError
 from labtasks.tasks import add
+from labtasks.waiting import wait_until
 
 pytestmark = pytest.mark.skipif(bool(settings.workers_are_external()),
                                 reason="about workers the kernel starts")
@@ -105,3 +106,17 @@ def test_a_quick_stop_loses_no_acknowledgement(rabbitmq, pool):
     assert [r.get(timeout=10) for r in results] == [0, 2, 4, 6]
     w.stop()
     assert queues.length("acks", wait_for=1, timeout=2) == 0
+
+
+@pytest.mark.parametrize("pool", ["prefork", "threads", "gevent"])
+def test_a_stop_gives_back_a_task_held_for_its_eta(pool):
+    """A worker holds a countdown task, unacknowledged, until it is due. Stopped before that, it
+    must give the message back (the embedded Redis would hide it for an hour): no quick exit."""
+    w = lab.worker(f"eta-{pool}", queues=["eta"], pool=pool, concurrency=1)
+    held = add.apply_async((1, 2), queue="eta", countdown=60)
+    wait_until(lambda: held.id in w.log_path.read_text(), 10, "워커가 ETA 태스크를 받기")
+    w.stop()
+    try:
+        assert queues.length("eta") == 1
+    finally:
+        queues.purge("eta")

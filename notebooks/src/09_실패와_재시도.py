@@ -194,19 +194,23 @@ early
 #
 # ### `revoke`: 아직 실행되지 않은 태스크 취소
 #
-# 3초 뒤에 실행될 태스크를 보내고 곧바로 취소합니다. 워커는 취소 목록을 기억하고 있다가, 그 태스크의 차례가 오면 실행하지 않고 `REVOKED`로 기록합니다.
-# (취소 목록은 워커의 메모리에 있어서 모든 워커가 재시작하면 잊힙니다. 남기려면 워커에 `--statedb`를 줍니다.)
+# 2초 뒤에 실행될 태스크를 보내고 곧바로 취소합니다. 취소 요청을 받은 워커는 그 id를 취소 목록에 적고, 결과 백엔드에도 곧바로
+# `REVOKED`를 적습니다. 그래서 `get()`은 기다리지 않고 `TaskRevokedError`를 냅니다. 메시지는 차례가 올 때까지 워커가 들고 있다가,
+# 차례가 오면 실행하지 않고 버립니다(워커 로그의 `Discarding revoked task`). 모니터는 이때 `task-revoked` 이벤트를 받습니다.
+# (취소 목록은 워커의 메모리에 있어서 모든 워커가 재시작하면 잊힙니다. 남기려면 워커에 `--statedb`를 줍니다. 차례가 오기 전에
+# 워커가 멈추면 메시지는 큐로 돌아갑니다. 그래서 여기서는 워커가 버릴 때까지 기다립니다.)
 
 # %%
 from celery.exceptions import TaskRevokedError
 
-r = add.apply_async((2, 2), countdown=3)
+r = add.apply_async((2, 2), countdown=2)
 r.revoke()
 try:
     r.get(timeout=10)
 except TaskRevokedError as exc:
     print("get():", type(exc).__name__)
-print("상태:", r.state)
+print("결과 백엔드의 상태:", r.state)
+print("차례가 온 뒤 모니터가 본 상태:", mon.wait_for(r, "REVOKED", timeout=10).state)
 
 # %% [markdown]
 # ### 결과 만료: `result_expires`
