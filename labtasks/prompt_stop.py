@@ -28,8 +28,8 @@ class ExitWhenIdle(bootsteps.StartStopStep):
             signals.worker_shutting_down.connect(lambda **_: os.write(wake_w, b"!"), weak=False)
 
     def stop(self, worker):
-        held = worker.consumer.qos.value > worker.consumer.initial_prefetch_count  # ETA tasks
-        if state.active_requests or state.reserved_requests or held:
+        held = getattr(worker.consumer.qos, "value", 0) > worker.consumer.initial_prefetch_count
+        if state.active_requests or state.reserved_requests or held:  # held: prefetch grew per ETA
             return  # tasks to finish or to give back: the normal warm shutdown
         hub = getattr(worker, "hub", None)
         pool = getattr(worker.pool, "_pool", None)  # billiard's pool (prefork), or gevent's
