@@ -144,6 +144,17 @@ def run_all_above(driver, cell, timeout: float = RUN_TIMEOUT):
          and kernel_idle(driver), timeout, "셀 실행이 끝나지 않았습니다", driver, "run")
 
 
+def run_up_to(driver, server, path: str, starts: str | None):
+    """Open ``path`` and run every cell above the first whose source starts with ``starts`` (None:
+    the last cell); none of them may raise. Returns that cell."""
+    open_notebook(driver, server, path)
+    cell = (cells(driver)[-1] if starts is None
+            else next(c for c in cells(driver) if source(c).startswith(starts)))
+    run_all_above(driver, cell)
+    assert "Traceback (most recent call last)" not in notebook_text(driver)
+    return cell
+
+
 def source(cell) -> str:
     """A cell's source as shown in its editor (not its outputs)."""
     editors = cell.find_elements(By.CSS_SELECTOR, ".jp-InputArea-editor .cm-content")

@@ -5,17 +5,14 @@ rendered as widgets and its urgent button brings a task to SUCCESS on the board;
 Screenshots go to ``test-artifacts/browser/``; skipped without chromium (tests/browser.py)."""
 
 from browser import (  # noqa: F401 - the fixtures browser, lab_server
-    ARTIFACTS, By, browser, cells, lab_server, notebook_text, open_notebook,
-    run_all_above, run_cell, wait)
+    ARTIFACTS, By, browser, lab_server, notebook_text, run_cell, run_up_to, wait)
 
 
 def test_chapter03_urgent_button_reaches_success_on_the_board(lab_server, browser):
     driver = browser
-    open_notebook(driver, lab_server, "notebooks/03_라우팅.ipynb")
-    all_cells = cells(driver)
-    last = all_cells[-1]
+    # everything but the last cell, lab.down(): the panel must stay live
+    last = run_up_to(driver, lab_server, "notebooks/03_라우팅.ipynb", None)
     assert "lab.down()" in last.text
-    run_all_above(driver, last)  # everything but lab.down(): the panel must stay live
     driver.save_screenshot(str(ARTIFACTS / "03-after-run-all.png"))
 
     # the panel is rendered as widgets, not as the "Loading widget…" placeholder

@@ -7,14 +7,12 @@ import re
 import time
 
 from browser import (  # noqa: F401 - the fixtures browser, lab_server
-    ARTIFACTS, By, browser, cells, lab_server, open_notebook, output_rows,
-    run_all_above, source, wait)
+    ARTIFACTS, By, browser, cells, lab_server, output_rows, run_up_to, source, wait)
 
 
 def test_flower_through_jupyter_server_proxy_lists_the_worker_and_is_styled(lab_server, browser):
     driver = browser
-    open_notebook(driver, lab_server, "notebooks/07_Flower_모니터링.ipynb")
-    run_all_above(driver, next(c for c in cells(driver) if source(c) == "print(fl.command())"))
+    run_up_to(driver, lab_server, "notebooks/07_Flower_모니터링.ipynb", "print(fl.command())")
     flower_cell = next(c for c in cells(driver) if source(c) == "fl = lab.flower()\nfl")
     table = dict(output_rows(flower_cell))
     address, password = table["주소"], table["비밀번호"]
@@ -46,8 +44,7 @@ def test_flower_through_jupyter_server_proxy_lists_the_worker_and_is_styled(lab_
 
     # back to the notebook (same kernel, same Flower): run on through section 5, the board
     # next to Flower and the clicks (a background tab would not paint, hence no second tab)
-    open_notebook(driver, lab_server, "notebooks/07_Flower_모니터링.ipynb")
-    run_all_above(driver, next(c for c in cells(driver) if source(c).startswith("보드_id")))
+    run_up_to(driver, lab_server, "notebooks/07_Flower_모니터링.ipynb", "보드_id")
     side = next(c for c in cells(driver) if source(c).startswith("from labtasks.chapters.flower import SideBySide"))
     frame = wait(lambda: side.find_elements(By.CSS_SELECTOR, f"iframe[src='{address}tasks']"), 30,
                  "보드 옆에 Flower IFrame이 없습니다", driver, "side-iframe")[0]

@@ -5,16 +5,12 @@ Screenshots go to ``test-artifacts/browser/``; skipped without chromium (tests/b
 import re
 
 from browser import (  # noqa: F401 - the fixtures browser, lab_server
-    ARTIFACTS, By, browser, cells, lab_server, notebook_text, open_notebook,
-    run_all_above, run_cell, source, wait)
+    ARTIFACTS, By, browser, cells, lab_server, run_cell, run_up_to, wait)
 
 
 def test_chapter11_progress_bar_moves_while_the_task_runs(lab_server, browser):
     driver = browser
-    open_notebook(driver, lab_server, "notebooks/11_진행_상황.ipynb")
-    bar_cell = next(c for c in cells(driver) if source(c).startswith("막대 = progress.Bar("))
-    run_all_above(driver, bar_cell)
-    assert "Traceback (most recent call last)" not in notebook_text(driver)
+    bar_cell = run_up_to(driver, lab_server, "notebooks/11_진행_상황.ipynb", "막대 = progress.Bar(")
     run_cell(driver, bar_cell)  # returns at once; the monitor's events move the bar
 
     def read():
@@ -30,8 +26,8 @@ def test_chapter11_progress_bar_moves_while_the_task_runs(lab_server, browser):
                  "진행 막대가 움직이기 시작하지 않았습니다", driver, "bar-start")
     bar_cell.screenshot(str(ARTIFACTS / "11-bar-first-read.png"))
     # the label and the bar are two widget messages: wait until both moved past the first read
-    second = wait(lambda: (now := read()) and now[0] > first[0] and now[2] > first[2] and now,
-                  30, "진행 막대가 앞으로 가지 않았습니다", driver, "bar-moves")
+    wait(lambda: (now := read()) and now[0] > first[0] and now[2] > first[2] and now,
+         30, "진행 막대가 앞으로 가지 않았습니다", driver, "bar-moves")
     bar_cell.screenshot(str(ARTIFACTS / "11-bar-second-read.png"))
     end = wait(lambda: (now := read()) and now[1] == "SUCCESS" and now, 30,
                "진행 막대가 SUCCESS에 이르지 않았습니다", driver, "bar-end")

@@ -62,6 +62,11 @@ class Tracker:
     def done(self) -> bool:
         return len(self.final) == len(self.ids)
 
+    def position(self, task_id: str, total: int = 1) -> tuple[int, int]:
+        """(current, total) of the task: its last progress, all of it once it succeeded."""
+        current, total = self.progress.get(task_id, (0, total))
+        return (total if self.final.get(task_id) == states.SUCCESS else current), total
+
     def wait(self, condition, timeout: float, what: str):
         """Wait until ``condition()`` holds (asked after each event, and every half second the
         result backend is asked whether everything is done: an event may get lost)."""
@@ -113,6 +118,10 @@ class _Bar(Live):
                           f"진행 상황 {steps}번")
         return self
 
+    def cancel(self):
+        """The 취소 button: ``revoke(terminate=True)``, which ends a running task under prefork."""
+        self.result.revoke(terminate=True)
+
     def stop(self):
         self.tracker.close()
         super().stop()
@@ -135,25 +144,17 @@ class Bar(_Bar):
             "PROGRESS" if self.result.id in self.tracker.progress else states.PENDING)
 
     def refresh(self):
-        current, total = self.tracker.progress.get(self.result.id, (0, 1))
+        current, total = self.tracker.position(self.result.id)
         state = self.state()
-        if state == states.SUCCESS:
-            current = total
         self.bar.max, self.bar.value = total, current
         self.bar.bar_style = {states.SUCCESS: "success", states.REVOKED: "danger",
                               states.FAILURE: "danger"}.get(state, "info")
         self.label.value = f"&nbsp;{current}/{total} · {state}&nbsp;"
         self.drawn.append(current)
 
-    def cancel(self):
-        """The 취소 button: ``revoke(terminate=True)``, which ends a running task under prefork."""
-        self.result.revoke(terminate=True)
-
     def summary(self) -> str:
         """Stable text: where the bar stands."""
-        current, total = self.tracker.progress.get(self.result.id, (0, 0))
-        if self.state() == states.SUCCESS:
-            current = total
+        current, total = self.tracker.position(self.result.id, total=0)
         return f"{self.title}: {current}/{total} 단계, {self.state()}"
 
 
@@ -174,9 +175,6 @@ class GroupBar(_Bar):
         share = f" · 단계 {100 * done // steps}%" if steps else ""
         self.label.value = f"&nbsp;끝난 태스크 {finished}/{len(self.result)}{share}&nbsp;"
         self.drawn.append(finished)
-
-    def cancel(self):
-        self.result.revoke(terminate=True)
 
     def summary(self) -> str:
         return f"{self.title}: 끝난 태스크 {self.result.completed_count()}/{len(self.result)}"
@@ -204,10 +202,7 @@ def follow(result, bar: str = "widget", mon=None, timeout: float = 60.0, file=No
         while True:
             tracker.wait(lambda: tracker.changes != seen or tracker.done(), timeout, title)
             seen = tracker.changes
-            current, total = tracker.progress.get(result.id, (0, 1))
-            if tracker.final.get(result.id) == states.SUCCESS:
-                current = total
-            line.total, line.n = total, current
+            line.n, line.total = tracker.position(result.id)
             line.refresh()
             if tracker.done():
                 return line
