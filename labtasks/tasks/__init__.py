@@ -2,7 +2,7 @@
 from .basics import add, mult, slow_add, square, subtract, xsum
 from .canvas import notify_admin, send_alert  # chapters 04, 05
 from .routing import call, normal_call, urgent_call  # chapter 03
-from . import db, failures, periodic, pools, progress  # chapters 06, 09, 10, 08, 11
+from . import db, failures, periodic, pools, progress, testing  # 06, 09, 10, 08, 11, 13
 
 __all__ = ["add", "call", "mult", "normal_call", "notify_admin", "send_alert", "slow_add",
            "square", "subtract", "urgent_call", "xsum"]
