@@ -35,7 +35,7 @@ from celery.contrib.testing.worker import start_worker  # noqa: E402
 
 from worker import app  # noqa: E402
 
-
+app.conf.broker_transport_options = {"polling_interval": 0.1}
 RUNNING = []
 
 

@@ -210,6 +210,9 @@ from celery.contrib.testing.worker import start_worker  # noqa: E402
 
 from worker import app  # noqa: E402
 
+# 메모리 브로커는 기본으로 1초마다 큐를 들여다본다. 테스트가 기다리지 않게 0.1초마다
+app.conf.broker_transport_options = {"polling_interval": 0.1}
+
 
 @pytest.fixture(scope="session")
 def celery_worker():
