@@ -37,11 +37,11 @@ def eager_copies(*tasks, app: Celery | None = None):
 
 
 def new_project(name: str = "ch13") -> Path:
-    """An empty project folder ``~/celery-lab/<name>`` (emptied if it exists), outside the course."""
+    """An empty project folder ``~/celery-lab/<name>`` (emptied if it is there), outside the repo."""
     folder = Path.home() / "celery-lab" / name
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    for variable in OUTER_PYTEST:  # `!python -m pytest` in this kernel runs the project's tests only
+    for variable in OUTER_PYTEST:  # `!python -m pytest` in this kernel: the project's tests only
         os.environ.pop(variable, None)
     return folder
 

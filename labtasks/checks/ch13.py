@@ -82,8 +82,9 @@ VARIANTS = {
 def _run(source: str, tasks: str):
     with tempfile.TemporaryDirectory(prefix="celerylab-ch13-") as folder:
         folder = Path(folder)
-        for name, text in [("pytest.ini", "[pytest]\n"), ("worker.py", WORKER),
-                           ("conftest.py", CONFTEST), ("tasks.py", tasks), ("test_answer.py", source)]:
+        files = {"pytest.ini": "[pytest]\n", "worker.py": WORKER, "conftest.py": CONFTEST,
+                 "tasks.py": tasks, "test_answer.py": source}
+        for name, text in files.items():
             (folder / name).write_text(text, encoding="utf-8")
         try:
             done = testing.run_pytest(folder, "--disable-plugin-autoload", "-rfE", "--tb=line",
