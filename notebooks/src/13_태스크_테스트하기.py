@@ -43,9 +43,9 @@ print("eager 앱의 task_always_eager:", e_add.app.conf.task_always_eager)
 print("강좌 앱의 task_always_eager: ", add.app.conf.task_always_eager)
 
 # %% [markdown]
-# ### 인자: Celery 5는 eager 모드에서도 JSON으로 바꿔 본다
+# ### 인자: Celery 5.7은 eager 모드에서도 JSON으로 바꿔 본다
 #
-# 흔히 듣는 말은 "eager 모드에서는 JSON으로 못 바꾸는 인자도 그냥 통과한다"입니다. Celery 5의 `apply_async`는 eager 모드에서도
+# 흔히 듣는 말은 "eager 모드에서는 JSON으로 못 바꾸는 인자도 그냥 통과한다"입니다. 이 강좌의 Celery 5.7에서 `apply_async`는 eager 모드에서도
 # 인자를 한 번 직렬화했다가 되돌린 뒤 실행합니다. 그래서 `Fraction` 인자는 두 쪽 모두에서 `EncodeError`입니다. 다만 `apply()`로
 # 직접 부르면 직렬화를 거치지 않고 그대로 실행됩니다.
 
@@ -106,7 +106,7 @@ except Exception as exc:
 # ### 재시도: eager 모드는 기다리지 않는다
 #
 # 09장의 `call_api`는 처음 `failures`번은 실패하고 `self.retry(countdown=0.5)`로 0.5초 뒤에 다시 시도합니다. eager 모드는 재시도를
-# 그 자리에서 바로 다시 실행합니다. `countdown`은 무시되고, 결과 백엔드에는 `RETRY` 상태가 한 번도 보이지 않습니다.
+# 그 자리에서 바로 다시 실행합니다. `countdown`은 무시되고, eager 모드는 결과 백엔드에 아무것도 쓰지 않으니 `RETRY` 상태도 볼 수 없습니다.
 # 실제 워커에서는 시도 사이에 상태가 `RETRY`이고, 두 번 재시도하면 적어도 1초가 걸립니다.
 
 # %%
@@ -124,7 +124,7 @@ while not r.ready():
         본_상태.append(r.state)
     time.sleep(0.02)
 print("실제: ", r.state, "/", r.get(), "/ 1초 이상 걸렸나:", time.monotonic() - t0 >= 1.0)
-print("실제로 본 상태:", 본_상태)
+print("실제: 시도 사이에 RETRY 상태를 보았나:", "RETRY" in 본_상태)
 
 # %% [markdown]
 # 정리하면 eager 모드의 테스트는 **태스크 함수의 논리**만 확인합니다. 반환값을 JSON으로 바꿀 수 있는지, 체인의 다음 태스크가
