@@ -36,14 +36,29 @@ def eager_copies(*tasks, app: Celery | None = None):
     return copies if len(copies) > 1 else copies[0]
 
 
+#: the kernel's working folder before it went into a project (once, however often it is re-run)
+_started_in: list[str] = []
+
+
 def new_project(name: str = "ch13") -> Path:
-    """An empty project folder ``~/celery-lab/<name>`` (emptied if it is there), outside the repo."""
+    """An empty project folder ``~/celery-lab/<name>`` (emptied if it is there), outside the repo,
+    made the kernel's working folder; ``leave_project()`` goes back."""
+    if not _started_in:
+        _started_in.append(os.getcwd())
     folder = Path.home() / "celery-lab" / name
+    os.chdir(Path.home())  # not inside the folder being emptied
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
+    os.chdir(folder)
     for variable in OUTER_PYTEST:  # `!python -m pytest` in this kernel: the project's tests only
         os.environ.pop(variable, None)
     return folder
+
+
+def leave_project() -> None:
+    """Back to the working folder the kernel had before ``new_project()``."""
+    if _started_in:
+        os.chdir(_started_in.pop())
 
 
 def run_pytest(folder: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:

@@ -140,12 +140,10 @@ print("실제: 시도 사이에 RETRY 상태를 보았나:", "RETRY" in 본_상�
 # 아래 `conftest.py`가 바꿉니다.
 
 # %%
-import os
+from pathlib import Path
 
-처음_폴더 = os.getcwd()
-프로젝트 = testing.new_project()
-os.chdir(프로젝트)
-print(프로젝트.relative_to(프로젝트.home()))
+프로젝트 = testing.new_project()  # 빈 폴더를 만들고 커널의 작업 폴더로 삼는다
+print(프로젝트.relative_to(Path.home()), "/ 지금 작업 폴더인가:", Path.cwd() == 프로젝트)
 
 # %%
 # %%writefile worker.py
@@ -421,5 +419,5 @@ def test_the_chain_finds_the_fare(celery_worker):
 확인.연습_2(답)
 
 # %%
-os.chdir(처음_폴더)
+testing.leave_project()
 lab.down()
