@@ -58,7 +58,7 @@ def 큐_목록(응답, 워커):
 def test_exercise_2(fl):
     확인.연습_2(큐_목록)
     확인.연습_2(큐_목록)  # twice, same verdict
-    확인.연습_2(lambda 응답, 워커: sorted(map(lambda q: q["name"], 응답.get(워커, {})["active_queues"])))
+    확인.연습_2(lambda 응답, 워커: sorted(q.get("name") for q in 응답.get(워커, {})["active_queues"]))
 
 
 @pytest.mark.parametrize("wrong", [
@@ -96,8 +96,8 @@ def test_exercise_3(fl):
 ], ids=["literal", "guessed", "auth-ignored", "hard-coded", "address-ignored", "raises-on-none"])
 def test_exercise_3_wrong(fl, wrong):
     if wrong == "hard-coded":
-        wrong = lambda u, a: 200 if a == fl.auth else 401  # noqa: E731
+        wrong = lambda u, a: 200 if a == fl.auth else 401
     elif wrong == "address-ignored":
-        wrong = lambda u, a: requests.get(fl.local_url + "api/workers", auth=a).status_code  # noqa: E731
+        wrong = lambda u, a: requests.get(fl.local_url + "api/workers", auth=a).status_code
     with pytest.raises(AssertionError, match=r"[가-힣]"):
         확인.연습_3(wrong)

@@ -5,10 +5,10 @@ import subprocess
 import sys
 import time
 
-from . import judge
 from .. import procs, settings
 from ..app import app
 from ..tasks import add
+from . import judge
 
 #: the guide's ``if __name__ == '__main__'`` script, with the learner's argv
 _SCRIPT = ("import json, sys\nfrom labtasks import app\n\n"
@@ -24,7 +24,7 @@ def 연습_1(답):
             "inspect active_queues 서브커맨드를 쓰세요."
         try:
             run = subprocess.run(shlex.split(명령), capture_output=True, text=True, timeout=15,
-                                 env=settings.child_env())
+                                 env=settings.child_env(), check=False)
         except subprocess.TimeoutExpired:
             raise AssertionError("명령이 15초 안에 끝나지 않았습니다. 워커를 띄우는 명령이 아니라, "
                                  "워커에게 묻는 명령을 쓰세요.") from None

@@ -2,11 +2,11 @@
 브로커의 큐에 메시지가 몇 개 기다리는지로 판단합니다."""
 from celery.result import AsyncResult
 
-from . import judge, value_of
 from .. import queues
 from ..app import app
 from ..handle import lab
 from ..tasks.routing import call, normal_call, urgent_call
+from . import judge, value_of
 
 #: 연습 1에서 물어보는 호출들: 이름 -> 실제로 보내는 방법
 _CALLS = {

@@ -2,8 +2,8 @@
 실행해 결과와 `parent`를 따라간 앞 결과를 확인합니다."""
 from celery import canvas
 
-from . import arguments, judge, value_of
 from ..tasks import add, mult, notify_admin, send_alert
+from . import arguments, judge, value_of
 
 
 def _chain_values(res) -> list:

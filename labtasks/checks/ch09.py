@@ -3,14 +3,13 @@ import multiprocessing
 import uuid
 
 import redis
-
 from celery import states
 from celery.result import AsyncResult
 
-from . import judge
 from ..app import app
 from ..handle import lab
 from ..tasks.failures import call_api
+from . import judge
 
 
 def _most_retries(answer):

@@ -4,12 +4,12 @@ import uuid
 from celery import states
 from celery.result import AsyncResult
 
-from . import judge
 from ..app import app
 from ..chapters.progress import Steps
 from ..handle import lab
 from ..tasks.progress import crunch, gate_key
 from ..waiting import wait_until
+from . import judge
 
 #: 연습 1의 stepper가 하는 단계 수
 STEPS = 4
