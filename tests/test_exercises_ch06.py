@@ -25,7 +25,7 @@ def test_placeholders_only_remind(capsys):
 def test_exercise_1(workers):
     확인.연습_1(group(db.db_call_threadsafe.s(pause=0.3) for _ in range(4)))
     확인.연습_1(group(db.db_call_threadsafe.s(pause=0.3) for _ in range(4)))  # twice, same verdict
-    확인.연습_1(group([db.db_call_threadsafe.signature(kwargs={"pause": 0.3})] * 4))
+    확인.연습_1(group([db.db_call_threadsafe.signature((0.3,))] * 4))  # positional
 
 
 @pytest.mark.parametrize("wrong", [
@@ -34,7 +34,8 @@ def test_exercise_1(workers):
     group(db.db_call_threadsafe.s(pause=0.3) for _ in range(3)),  # not four
     chain(db.db_call_threadsafe.si(pause=0.3) for _ in range(4)),  # one after another
     group(db.db_query.s() for _ in range(4)),                     # None in the threads pool
-], ids=["class-connection", "literal", "three", "chain", "process-connection"])
+    group(db.db_call_threadsafe.s() for _ in range(4)),           # no pause: they need not overlap
+], ids=["class-connection", "literal", "three", "chain", "process-connection", "no-pause"])
 def test_exercise_1_wrong(workers, wrong):
     with pytest.raises(AssertionError, match=r"[가-힣]"):
         확인.연습_1(wrong)

@@ -6,7 +6,7 @@ from celery.canvas import Signature, group
 from ..app import app
 from ..handle import lab
 from ..tasks.db import ThreadLocalDatabaseTask
-from . import ask, judge
+from . import arguments, ask, judge
 
 
 def 연습_1(답):
@@ -19,6 +19,8 @@ def 연습_1(답):
             task = app.tasks.get(sig.task)
             assert isinstance(task, ThreadLocalDatabaseTask), \
                 "클래스에 연결 하나를 두는 태스크는 다른 스레드에서 실패합니다. 스레드마다 연결을 두는 태스크를 쓰세요."
+            assert arguments(sig).get("pause", 0) >= 0.3, \
+                "태스크마다 0.3초씩 쉬게 하세요(pause). 그래야 네 태스크가 정말 동시에 돕니다."
         lab.worker("db-threads", queues=["db"], pool="threads", concurrency=4)
         try:
             결과 = 답.clone().apply_async().get(timeout=10, propagate=False)
