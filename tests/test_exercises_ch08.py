@@ -25,7 +25,7 @@ def test_1_the_prediction_is_compared_with_a_measurement(running):
     assert low < 1.5 < high and high - low < 0.6, (low, high)
     ch08.연습_1(0.5 * 12 / 4)
     ch08.연습_1(3 * 0.5)  # the same verdict twice
-    ch08.연습_1(round(high - 0.05, 2))  # what was measured, overhead included
+    ch08.연습_1(round(high - 0.05, 2))  # a little more, for the worker's own overhead
 
 
 @pytest.mark.parametrize("wrong", [0.5 * 12, 0.5, 0.5 * 12 / 2, 1.0, 2.0, "1.5", True],

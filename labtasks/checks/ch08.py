@@ -1,46 +1,46 @@
 """08장 연습문제의 확인 함수. 답을 실제 워커에서 재거나 돌려 보고 판정합니다."""
 import functools
-import time
-
-from celery import group
+import math
+import statistics
 
 from ..handle import lab
 from ..tasks.pools import io_wait
+from ..waiting import wait_until
 from . import judge
 
 #: 연습 1의 배치: io_wait(0.5) 12개를 threads -c 4 워커에서
 BATCH, POOL, CONCURRENCY = (0.5, 12), "threads", 4
 
 
-#: 측정에 더하고 빼는 여유(초): 한 라운드(0.5초)의 삼분의 일보다 작아, 1.0이나 2.0 같은 어림은 떨어집니다
+#: 받아들이는 여유(초): 한 라운드(0.5초)의 삼분의 일보다 작아, 1.0이나 2.0 같은 어림은 떨어집니다
 SLACK = 0.15
 
 
-def _run(n: int, seconds: float) -> float:
-    began = time.monotonic()
-    group(io_wait.s(seconds) for _ in range(n)).apply_async(queue="ex08-1").get(timeout=15)
-    return time.monotonic() - began
-
-
 @functools.cache
-def _measured() -> tuple[float, float]:
-    """연습 1의 배치를 한 번 실제로 재어 둡니다(같은 답에 늘 같은 판정이 나오도록): 워커가 한 번에
-    기다릴 수 있는 만큼(4개)의 시간과 배치 전체(12개)의 시간."""
+def _measured() -> tuple[int, float]:
+    """연습 1의 배치를 한 번 실제로 돌려 둡니다(같은 답에 늘 같은 판정이 나오도록). 모니터가 본
+    시작/끝 시각으로 센, 동시에 기다린 태스크 수의 최댓값과, 워커가 잰 태스크 하나의 실행 시간."""
+    mon = lab.monitor()
     w = lab.worker("ex08-1", queues=["ex08-1"], pool=POOL, concurrency=CONCURRENCY)
     try:
         seconds, n = BATCH
-        _run(CONCURRENCY, 0.0)  # 연결과 스레드를 데워 둡니다
-        return _run(CONCURRENCY, seconds), _run(n, seconds)
+        results = [io_wait.apply_async((seconds,), queue="ex08-1") for _ in range(n)]
+        mon.wait_all(results, timeout=15)
+        # 시작 이벤트가 성공 이벤트보다 늦게 처리될 수도 있어, 둘 다 보일 때까지 묻습니다
+        records = wait_until(lambda: (rs := mon.tasks(ids=results)) and all(
+            r.started and r.finished and r.runtime for r in rs) and len(rs) == n and rs, 5,
+            "연습 1의 시작/끝 시각")
+        return _overlap(records), statistics.median(r.runtime for r in records)
     finally:
         w.stop()
 
 
 def band() -> tuple[float, float]:
-    """받아들이는 답의 범위(초): 배치에서 잰 시간, 그리고 거기서 태스크 밖의 비용(4개를 한 번
-    기다린 시간 - 0.5초)을 뺀 시간, 그 둘레로 SLACK만큼."""
-    one_round, batch = _measured()
-    overhead = max(0.0, one_round - BATCH[0])
-    return batch - overhead - SLACK, batch + SLACK
+    """받아들이는 답의 범위(초): 잰 동시성으로 12개를 다 기다리는 데 드는 라운드 수 × 잰 실행
+    시간(보내고 받는 부대 비용은 뺀 시간), 그 둘레로 SLACK만큼."""
+    together, runtime = _measured()
+    ideal = math.ceil(BATCH[1] / together) * runtime
+    return ideal - SLACK, ideal + SLACK
 
 
 def _predict(answer):
@@ -53,7 +53,7 @@ def _predict(answer):
 
 
 def 연습_1(답):
-    """예상한 시간이, 확인 함수가 직접 잰 시간(워커의 부대 비용은 빼고)과 ±0.15초 안에서 맞는지 봅니다."""
+    """예상한 시간이, 같은 배치를 돌려 잰 동시성과 실행 시간으로 계산한 시간과 ±0.15초 안에서 맞는지 봅니다."""
     judge("08", 1, 답, _predict)
 
 
