@@ -45,7 +45,8 @@ def test_exercise_1(fl):
                       json={"args": [6, 7]}),                 # the whole reply, not the id
     lambda fl: "00000000-0000-0000-0000-000000000000",        # an id Flower never saw
     lambda fl: mult.delay(6, 7).id,                           # sent from the kernel, not Flower
-], ids=["add", "args", "whole-reply", "made-up-id", "from-the-kernel"])
+    lambda fl: mult.apply_async([6, 7]).id,                   # the same, args shown as Flower's
+], ids=["add", "args", "whole-reply", "made-up-id", "from-the-kernel", "from-the-kernel-list"])
 def test_exercise_1_wrong(fl, wrong):
     with pytest.raises(AssertionError, match=r"[가-힣]"):
         확인.연습_1(wrong(fl))
