@@ -4,15 +4,20 @@ wants to see how an answer is judged. Every check goes through ``judge``:
 - the shipped placeholder (``답 = ...``) only gets a Korean reminder, no error (nbval runs it);
 - a wrong answer raises ``AssertionError`` with a hint, never the answer;
 - a right one is said, and every verdict is recorded for ``lab.progress()``.
+
+``judge`` returns None, so that a check cell shows only what it prints.
 """
+import inspect
+
 from .. import progress
+from ..app import app
 
 
-def judge(chapter: str, number: int, answer, test) -> bool:
+def judge(chapter: str, number: int, answer, test) -> None:
     """Run ``test(answer)`` (which asserts what the exercise teaches) and report the verdict."""
     if answer is ...:
-        print(f"연습 {number}: 아직 답을 쓰지 않았습니다. 위 셀의 `...`를 답으로 바꾸고 다시 실행하세요.")
-        return False
+        print(f"연습 {number}: 아직 답을 쓰지 않았습니다. 위 셀의 ...을 답으로 바꾸고 두 셀을 다시 실행하세요.")
+        return
     try:
         test(answer)
     except AssertionError:
@@ -20,13 +25,35 @@ def judge(chapter: str, number: int, answer, test) -> bool:
         raise
     progress.record(chapter, number, True)
     print(f"연습 {number}: 정답입니다.")
-    return True
 
 
-def value_of(result):
-    """The result's value; a task that failed or did not finish in 10 s makes a wrong answer."""
+def value_of(result, timeout: float = 10):
+    """The result's value; a task that failed or did not finish in ``timeout`` s makes a wrong answer."""
     try:
-        return result.get(timeout=10)
+        return result.get(timeout=timeout)
     except Exception as exc:  # noqa: BLE001 - 실패한 실행은 틀린 답
         raise AssertionError(f"실행이 실패했습니다({type(exc).__name__}: {exc}). "
                              "인자 개수와 순서를 다시 보세요.") from None
+
+
+def ask(function, *args, when: str):
+    """Call the learner's ``function``; an exception in it makes a wrong answer that says where."""
+    try:
+        return function(*args)
+    except AssertionError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - 답의 함수가 실패하면 틀린 답
+        raise AssertionError(f"{when} 답의 함수가 {type(exc).__name__}({exc})로 실패했습니다.") from None
+
+
+def arguments(signature) -> dict:
+    """What the signature's own args and kwargs fill in its task's parameters, by name, so that
+    ``square.s(3)`` and ``square.s(x=3)`` read the same; a task the app does not know gives {}."""
+    task = app.tasks.get(signature.task)
+    if task is None:
+        return {}
+    params = inspect.signature(task.run)
+    try:
+        return dict(params.bind_partial(*signature.args, **signature.kwargs).arguments)
+    except TypeError as exc:
+        raise AssertionError(f"{signature.task.rsplit('.', 1)[-1]}에 맞지 않는 인자입니다({exc}).") from None

@@ -5,10 +5,10 @@ import subprocess
 import sys
 import time
 
-from . import judge
 from .. import procs, settings
 from ..app import app
 from ..tasks import add
+from . import judge
 
 #: the guide's ``if __name__ == '__main__'`` script, with the learner's argv
 _SCRIPT = ("import json, sys\nfrom labtasks import app\n\n"
@@ -20,9 +20,14 @@ def 연습_1(답):
     def test(명령):
         assert isinstance(명령, str) and 명령.split()[:1] == ["celery"], \
             "`celery`로 시작하는 명령을 문자열로 쓰세요."
-        assert "active_queues" in 명령.split(), "`inspect active_queues` 서브커맨드를 쓰세요."
-        run = subprocess.run(shlex.split(명령), capture_output=True, text=True, timeout=60,
-                             env=settings.child_env())
+        assert "active_queues" in 명령.split() and "inspect" in 명령.split(), \
+            "inspect active_queues 서브커맨드를 쓰세요."
+        try:
+            run = subprocess.run(shlex.split(명령), capture_output=True, text=True, timeout=15,
+                                 env=settings.child_env(), check=False)
+        except subprocess.TimeoutExpired:
+            raise AssertionError("명령이 15초 안에 끝나지 않았습니다. 워커를 띄우는 명령이 아니라, "
+                                 "워커에게 묻는 명령을 쓰세요.") from None
         마지막 = (run.stderr.strip().splitlines() or [""])[-1]
         assert run.returncode == 0, f"명령이 실패했습니다. `-A`의 자리를 확인하세요. ({마지막})"
         w1 = [part for part in run.stdout.split("->") if part.strip().startswith("w1@")]
@@ -63,7 +68,7 @@ def _nodes() -> set[str]:
     return {name for reply in app.control.ping(timeout=0.5) for name in reply}
 
 
-def _wait_for_new_node(proc, before: set[str], timeout: float = 30.0) -> str | None:
+def _wait_for_new_node(proc, before: set[str], timeout: float = 15.0) -> str | None:
     """The name of a worker that was not there ``before``, once it answers; None if ``proc``
     ended or nothing new answered in time."""
     deadline = time.monotonic() + timeout

@@ -2,8 +2,8 @@
 실행해 결과와 `parent`를 따라간 앞 결과를 확인합니다."""
 from celery import canvas
 
-from . import judge, value_of
 from ..tasks import add, mult, notify_admin, send_alert
+from . import arguments, judge, value_of
 
 
 def _chain_values(res) -> list:
@@ -16,13 +16,16 @@ def _chain_values(res) -> list:
 
 
 def 연습_1(답):
-    """두 번째 시그니처가 불변인지, 실행한 두 결과가 42와 3인지 봅니다."""
+    """add(1, 2)와 mult(6, 7)의 체인인지, mult가 불변인지 보고, 실행한 두 결과가 42와 3인지 봅니다."""
     def test(답):
         assert isinstance(답, canvas._chain), "답은 chain(또는 | 로 이은 시그니처)이어야 합니다."
         assert [s.task for s in 답.tasks] == [add.name, mult.name], "add 다음에 mult, 두 개를 이으세요."
-        assert 답.tasks[1].immutable, "mult는 앞 결과를 받지 않아야 합니다. 어떤 시그니처가 그렇게 하나요?"
+        first, second = 답.tasks
+        assert sorted(arguments(first).values()) == [1, 2], "첫 태스크는 add(1, 2)여야 합니다."
+        assert second.immutable, "mult는 앞 결과를 받지 않아야 합니다. 어떤 시그니처가 그렇게 하나요?"
+        assert sorted(arguments(second).values()) == [6, 7], "두 번째 태스크는 mult(6, 7)이어야 합니다."
         assert _chain_values(답.apply_async()) == [42, 3], "실행한 결과가 mult(6, 7)과 add(1, 2)가 아닙니다."
-    return judge("05", 1, 답, test)
+    judge("05", 1, 답, test)
 
 
 def 연습_2(답):
@@ -31,21 +34,22 @@ def 연습_2(답):
         assert isinstance(답, canvas.chord), "답은 chord(헤더, 콜백)여야 합니다."
         header = list(답.tasks.tasks if isinstance(답.tasks, canvas.group) else 답.tasks)
         assert {s.task for s in header} == {send_alert.name}, "헤더는 send_alert들이어야 합니다."
-        assert [tuple(s.args) for s in header] == [("a",), ("b",), ("c",)], (
+        assert sorted(v for s in header for v in arguments(s).values()) == ["a", "b", "c"], (
             "사용자 a, b, c에게 한 번씩 보내세요.")
         assert 답.body.task == notify_admin.name, "콜백은 notify_admin이어야 합니다."
         assert 답.body.immutable, "notify_admin은 헤더의 결과 목록을 받지 않아야 합니다."
         res = 답.apply_async()
         assert value_of(res) == "관리자에게 알렸습니다", "콜백의 결과가 notify_admin의 것이 아닙니다."
-        assert value_of(res.parent) == [f"{u}에게 경고를 보냈습니다" for u in "abc"], "헤더의 결과가 a, b, c의 경고가 아닙니다."
-    return judge("05", 2, 답, test)
+        assert sorted(value_of(res.parent)) == [f"{u}에게 경고를 보냈습니다" for u in "abc"], \
+            "헤더의 결과가 a, b, c의 경고가 아닙니다."
+    judge("05", 2, 답, test)
 
 
 def 연습_3(답):
     """체인을 실제로 실행하고, `parent`를 따라 얻은 값 목록과 예상을 비교합니다."""
     def test(답):
-        assert isinstance(답, list), "예상은 값의 리스트로 적으세요(마지막 태스크부터)."
+        assert isinstance(답, (list, tuple)), "예상은 값의 리스트로 적으세요(마지막 태스크부터)."
         res = (add.si(3, 3) | add.s(10) | add.si(1, 1)).apply_async()
-        assert 답 == _chain_values(res), (
+        assert list(답) == _chain_values(res), (
             "예상이 실행 결과와 다릅니다. 어느 시그니처가 앞 결과를 받는지 다시 따져 보세요.")
-    return judge("05", 3, 답, test)
+    judge("05", 3, 답, test)

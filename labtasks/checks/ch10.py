@@ -1,12 +1,13 @@
 """10장 연습문제의 확인 함수. crontab은 고정된 "지금"부터 beat가 계산할 실행 시각을 서울 시각으로 따져 보고,
 beat_schedule 항목은 lab.beat()이 beat에 넘길 수 있는지와 그 일정·옵션을 봅니다."""
+import inspect
 from datetime import datetime, timedelta
 
 from celery.schedules import crontab
 
-from . import judge
 from ..chapters.periodic import SEOUL, next_runs, when
 from ..tasks.periodic import tick, to_json
+from . import judge
 
 #: 2026-11-29(일) 0시, 서울: 이때부터 실행 시각 여섯 번을 봅니다
 START = datetime(2026, 11, 29, 0, 0, tzinfo=SEOUL)
@@ -22,11 +23,13 @@ def _weekday_mornings(answer):
     assert all(r.endswith("07:30") for r in runs), \
         f"서울 시각으로 {runs[0]}, {runs[1]}, … 에 실행됩니다. 시와 분을 보세요."
     assert runs == WEEKDAY_MORNINGS, "평일 가운데 실행되지 않는 날이 있습니다."
+    assert answer.day_of_month == set(range(1, 32)) and answer.month_of_year == set(range(1, 13)), \
+        "어떤 달이나 날짜에는 실행되지 않습니다. 평일이면 언제나 실행되어야 합니다."
 
 
 def 연습_1(답):
     """2026-11-29(일) 0시(서울)부터 beat가 계산할 실행 시각 여섯 번이 평일 07:30인지 봅니다."""
-    return judge("10", 1, 답, _weekday_mornings)
+    judge("10", 1, 답, _weekday_mornings)
 
 
 def _no_backlog(answer):
@@ -37,7 +40,18 @@ def _no_backlog(answer):
         "schedule에는 초(숫자)나 timedelta를 넣으세요."
     seconds = every.total_seconds() if isinstance(every, timedelta) else every
     assert seconds == 30, f"{seconds:g}초마다 보냅니다. 30초마다 보내야 합니다."
-    to_json({"연습": answer})  # lab.beat()이 beat에 넘길 수 있어야 합니다
+    args, kwargs = answer.get("args", ()), answer.get("kwargs", {})
+    assert isinstance(args, (list, tuple)) and isinstance(kwargs, dict), \
+        "args는 튜플이나 리스트로, kwargs는 딕셔너리로 줍니다. 문자열 하나만 든 튜플에는 쉼표가 필요합니다."
+    try:
+        bound = inspect.signature(tick.run).bind(*args, **kwargs).arguments
+    except TypeError as exc:
+        raise AssertionError(f"tick에 맞지 않는 인자입니다({exc}).") from None
+    assert bound.get("label") == "heartbeat", "tick에 \"heartbeat\"를 인자로 주세요."
+    try:
+        to_json({"연습": answer})  # lab.beat()이 beat에 넘길 수 있어야 합니다
+    except TypeError as exc:
+        raise AssertionError(f"lab.beat()이 beat에 넘길 수 없는 항목입니다({exc}).") from None
     expires = (answer.get("options") or {}).get("expires")
     assert expires is not None, ("이대로면 워커가 멈춘 동안 쌓인 tick이 돌아온 워커에서 모두 실행됩니다. "
                                  "options에 무엇을 더해야 할까요?")
@@ -48,7 +62,7 @@ def _no_backlog(answer):
 
 def 연습_2(답):
     """항목의 태스크, 주기(30초), 그리고 밀린 tick이 실행되지 않게 하는 options를 봅니다."""
-    return judge("10", 2, 답, _no_backlog)
+    judge("10", 2, 답, _no_backlog)
 
 
 def _weekday_mornings_in_utc(answer):
@@ -61,4 +75,4 @@ def _weekday_mornings_in_utc(answer):
 
 def 연습_3(답):
     """UTC 앱에 묶인 crontab인지, 그리고 그 실행 시각이 서울 시각으로 평일 07:30인지 봅니다."""
-    return judge("10", 3, 답, _weekday_mornings_in_utc)
+    judge("10", 3, 답, _weekday_mornings_in_utc)

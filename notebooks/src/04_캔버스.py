@@ -340,7 +340,7 @@ from labtasks.checks import ch04 as 확인
 
 # %% [markdown]
 # **연습 3.** `chord`로 1부터 5까지 각 수의 제곱(`square`)을 구한 뒤 `xsum`으로 더하는 캔버스를 `답`에 담으세요(결과는 55).
-# JSON 함정을 피하세요.
+# 콜백 `xsum`은 헤더가 돌려준 제곱들의 목록을 받아서 더해야 합니다.
 
 # %% tags=["answer"]
 답 = ...

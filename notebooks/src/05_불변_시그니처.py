@@ -169,7 +169,8 @@ from labtasks.checks import ch05 as 확인
 확인.연습_1(답)
 
 # %% [markdown]
-# **연습 2.** 사용자 `"a"`, `"b"`, `"c"`에게 차례로 `send_alert`를 보내고, 모두 끝나면 `notify_admin`을 실행하는 `chord`를 `답`에 담으세요.
+# **연습 2.** 사용자 `"a"`, `"b"`, `"c"`에게 `send_alert`를 한꺼번에 보내고, 셋이 모두 끝나면 `notify_admin`을 실행하는 `chord`를
+# `답`에 담으세요.
 
 # %% tags=["answer"]
 답 = ...

@@ -268,6 +268,7 @@ from labtasks.checks import ch07 as 확인
 
 # %% [markdown]
 # **연습 1.** Flower의 REST API로 `mult` 태스크에 인자 `[6, 7]`을 보내고, 돌려받은 태스크 id(문자열)를 `답`에 담으세요.
+# 확인 셀은 그 태스크를 Flower가 보냈는지도 봅니다.
 
 # %% tags=["answer"]
 답 = ...
@@ -303,7 +304,7 @@ print(답(fl.api("workers"), w.nodename))
 # %% [markdown]
 # **연습 3.** Flower의 주소(`fl.local_url`)와 인증(`None`, 또는 `("사용자", "비밀번호")`)을 받아, 그 인증으로
 # `/api/workers`를 불렀을 때의 HTTP 상태 코드를 돌려주는 함수를 `답`에 담으세요. 확인 셀은 인증 없이, 틀린 비밀번호로,
-# 맞는 비밀번호(`fl.auth`)로 부르게 하고, 같은 호출을 직접 해서 비교합니다.
+# 맞는 비밀번호(`fl.auth`)로 부르게 하고, API가 없는 주소로도 부르게 한 뒤, 같은 호출을 직접 해서 비교합니다.
 
 # %% tags=["answer"]
 답 = ...

@@ -258,7 +258,7 @@ print(type(exc).__name__ + ":", str(exc).splitlines()[0])
 # %% [markdown]
 # ## 연습문제
 #
-# 확인 함수는 `labtasks/checks/ch09.py`에 있습니다. 답을 실제 워커와 Redis에서 돌려 보고 판정합니다.
+# 확인 셀은 답을 실제 워커와 Redis에서 돌려 보고 판정합니다. 어떻게 판정하는지는 `labtasks/checks/ch09.py`에서 볼 수 있습니다.
 
 # %%
 from labtasks.checks import ch09 as 확인
@@ -281,7 +281,8 @@ from labtasks.checks import ch09 as 확인
 # **연습 2.** `acks_late` 태스크는 두 번 실행될 수 있고, 두 번째 실행은 다른 워커 프로세스에서 일어날 수도 있습니다.
 # 결제 id마다 금액을 **한 번만** 더하는 함수 `apply_payment(redis, account, payment_id, amount)`를 만들어 `답`에 넣으세요.
 # 잔액은 Redis 키 `f"{account}:balance"`에 `incrby`로 더합니다. 처리한 결제 id를 어디에 어떻게 적을지는 4절의 `_execute_once`를 참고하세요.
-# 확인 셀은 결제 p1(100), p2(50), p1(100)을 **각각 다른 프로세스에서** 실행하고 잔액이 150인지 봅니다.
+# 확인 셀은 결제 p1(100)을 세 번, p2(50)를 한 번, **각각 다른 프로세스에서 동시에** 실행하고 잔액이 150인지 봅니다.
+# 여러 프로세스가 한꺼번에 같은 결제를 확인해도 금액은 한 번만 더해져야 합니다.
 
 # %% tags=["answer"]
 답 = ...

@@ -289,8 +289,8 @@ assert 밀린_것.count("만료 있음", "SUCCESS") == 0 and 밀린_것.all_in("
 # %% [markdown]
 # ## 연습문제
 #
-# 확인 함수는 `labtasks/checks/ch10.py`에 있습니다. 답이 `crontab`이면 확인 함수는 고정된 "지금"(2026년 11월 29일 일요일 0시,
-# 서울)부터 beat가 계산할 실행 시각을 서울 시각으로 바꿔 따져 봅니다.
+# 어떻게 판정하는지는 `labtasks/checks/ch10.py`에서 볼 수 있습니다. 답이 `crontab`이면 확인 셀은 고정된 "지금"(2026년 11월 29일
+# 일요일 0시, 서울)부터 beat가 계산할 실행 시각을 서울 시각으로 바꿔 따져 보고, 평일이면 어느 달, 어느 날이든 실행되는지도 봅니다.
 
 # %%
 from labtasks.checks import ch10 as 확인

@@ -305,7 +305,7 @@ progress.terminate_on(("threads",), mon=mon)
 # %% [markdown]
 # ## 연습문제
 #
-# 확인 함수는 `labtasks/checks/ch11.py`에 있습니다. 답을 실제 워커와 결과 백엔드에서 돌려 보고 판정합니다.
+# 확인 셀은 답을 실제 워커와 결과 백엔드에서 돌려 보고 판정합니다. 어떻게 판정하는지는 `labtasks/checks/ch11.py`에서 볼 수 있습니다.
 
 # %%
 from labtasks.checks import ch11 as 확인
@@ -313,7 +313,7 @@ from labtasks.checks import ch11 as 확인
 # %% [markdown]
 # **연습 1.** `AsyncResult`를 받아 진행률을 0과 1 사이의 숫자로 돌려주는 함수를 만들어 `답`에 넣으세요. 아직 시작하지 않았거나
 # 시작만 한 태스크는 0, 진행 중인 태스크는 `current / total`, 성공한 태스크는 1입니다.
-# 확인 셀은 5단계짜리 `stepper`를 한 단계씩 진행시키며 상태마다 함수를 불러 봅니다. 상태마다 `info`에 무엇이 들어 있는지 1절을 다시 보세요.
+# 확인 셀은 몇 단계인지 미리 알려 주지 않는 `stepper`를 한 단계씩 진행시키며 상태마다 함수를 불러 봅니다. 상태마다 `info`에 무엇이 들어 있는지 1절을 다시 보세요.
 
 # %% tags=["answer"]
 답 = ...
@@ -334,7 +334,7 @@ def 진행률(result):
 # %% [markdown]
 # **연습 2.** 20단계짜리 `crunch`(`progress.crunch.delay(20, 0.1)`)를 보내고, **두 단계 이상 진행된 뒤에** 취소해서 최종 상태가
 # `REVOKED`가 되게 하세요. 그 결과를 `답`에 넣습니다. 진행된 것은 `progress.Bar`로 기다릴 수 있습니다.
-# 확인 셀은 모니터로 그 태스크가 실제로 시작했는지, 결과 백엔드로 최종 상태를 봅니다.
+# 확인 셀은 모니터로 그 태스크가 실제로 시작해 몇 단계까지 진행했는지(`task-progress` 이벤트), 결과 백엔드로 최종 상태를 봅니다.
 
 # %% tags=["answer"]
 답 = ...
