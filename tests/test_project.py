@@ -108,3 +108,31 @@ def test_a_web_app_that_cannot_start_says_why_in_korean(project):
     with pytest.raises(LabError, match="웹 앱 없는앱:app") as caught:
         lab.web("없는앱:app")
     assert "없는앱" in str(caught.value) and lab.web_ is None
+
+
+KERNEL_START = """
+import json, os, tempfile, textwrap
+os.environ["LABTASKS_PROJECT_ROOT"] = tempfile.mkdtemp(prefix="labtasks-orphan-")
+from labtasks import lab
+lab.up()
+folder = lab.project().path
+for name, text in {files!r}.items():
+    (folder / name).write_text(textwrap.dedent(text))
+lab.worker("mine", app="worker")
+lab.web("app:app")
+print(json.dumps([p["pid"] for p in lab.processes()]))
+"""
+
+
+def test_a_killed_kernel_leaves_neither_the_learners_worker_nor_the_web_app(kernel):
+    """SIGKILL to a kernel that started the learner's worker and web app: nothing stays."""
+    import json
+    import signal
+
+    from conftest import group_members, wait_gone
+    code = KERNEL_START.format(files={"worker.py": WORKER, "tasks.py": TASKS, "app.py": WEB})
+    leaders = json.loads(kernel.run(code).strip().splitlines()[-1])
+    pids = [member for leader in leaders for member in group_members(leader)]
+    assert len(pids) == 5, pids  # redis + worker + two prefork children + the web app
+    os.kill(kernel.pid, signal.SIGKILL)
+    assert wait_gone(pids) == []
