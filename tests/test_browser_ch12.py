@@ -4,8 +4,7 @@ cell, then use the page inside the IFrame as a learner would (through jupyter-se
 one fills the progress bar from the status endpoint and ends in SUCCESS with the sum.
 
 Screenshots go to ``test-artifacts/browser/``; skipped without chromium (tests/browser.py)."""
-from browser import (  # noqa: F401 - the fixtures browser, lab_server
-    ARTIFACTS, By, browser, lab_server, run_cell, run_up_to, wait)
+from browser import ARTIFACTS, By, browser, lab_server, run_cell, run_up_to, wait  # noqa: F401 - the fixtures browser, lab_server
 
 
 def test_the_page_in_the_iframe_submits_and_polls_to_success(lab_server, browser):

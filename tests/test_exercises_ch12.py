@@ -20,7 +20,7 @@ def chapter_files() -> dict[str, str]:
     """The files the chapter writes: {name: text} from its ``%%writefile`` cells."""
     files = {}
     for match in re.finditer(r"^# %%\n# %%writefile (\S+)\n(.*?)(?=^# %%)", SOURCE.read_text(
-            encoding="utf-8"), flags=re.M | re.S):
+            encoding="utf-8"), flags=re.MULTILINE | re.DOTALL):
         files[match[1]] = match[2]
     return files
 

@@ -8,8 +8,8 @@ from contextlib import contextmanager
 
 from celery.signals import before_task_publish
 
-from . import judge, value_of
 from ..waiting import wait_until
+from . import judge, value_of
 
 HANGUL = re.compile("[가-힣]")
 
@@ -44,7 +44,7 @@ def _client(view, rule: str, methods: list[str], web):
 def _call(request, what: str):
     try:
         return request()
-    except Exception as exc:  # noqa: BLE001 - the learner's function failed: say where
+    except Exception as exc:
         raise AssertionError(f"{what} 요청을 처리하다 {type(exc).__name__}: {exc}") from None
 
 
@@ -82,7 +82,7 @@ def _submit(answer):
     with _publishes(web) as sent:
         for body, what in BAD:
             form = {"data": body} if isinstance(body, str) else {"json": body}
-            reply = _call(lambda: client.post("/tasks/slow_add", **form), what)
+            reply = _call(lambda form=form: client.post("/tasks/slow_add", **form), what)
             assert reply.status_code == 400, \
                 f"{what} 요청에 {reply.status_code}(으)로 답했습니다. 잘못된 입력에는 400입니다."
             if sent:  # what it sent must not keep the worker busy (seconds=60)
