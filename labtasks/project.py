@@ -32,7 +32,7 @@ class Project(display.Message):
 
     def __new__(cls, name: str):
         root = Path(os.environ.get("LABTASKS_PROJECT_ROOT") or os.getcwd())
-        self = super().__new__(cls, f"프로젝트 폴더 {name}/ 에서 작업합니다.")
+        self = super().__new__(cls, f"이 커널은 이제 프로젝트 폴더 {name}에서 일합니다.")
         self.path = root / name
         return self
 

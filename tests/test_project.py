@@ -64,7 +64,7 @@ def project(tmp_path_factory):
 def test_the_project_folder_is_made_once_and_worked_in(project):
     assert project.name == "내_프로젝트" and os.getcwd() == str(project)
     assert lab.project("내_프로젝트").path == project  # not a folder inside the folder
-    assert "프로젝트 폴더 내_프로젝트/" in repr(lab.project())
+    assert "프로젝트 폴더 내_프로젝트에서" in repr(lab.project())
 
 
 def test_the_learners_worker_runs_their_module_and_restarts_on_new_code(project):
