@@ -395,7 +395,7 @@ def submit_slow_add():
 # **연습 2.** `GET /tasks/<task_id>`의 엔드포인트 함수를 고쳐 쓰고 `답`에 담으세요. 웹 앱의 `status`처럼 `state`,
 # 성공이면 `result`, 실패면 `error`, `PROGRESS`면 `progress`를 JSON으로 답하되,
 # **보낸 적 없는 id**(`was_sent`가 `False`)에는 `404`와 한국어 `error`로 답하세요. 기록은 있지만 아직 결과가 없는 id는
-# 여전히 `200`과 `PENDING`입니다.
+# 여전히 `200`과 `PENDING`입니다. 맞혔으면 `app.py`의 `status`도 이렇게 고쳐 두세요. 내 프로젝트에 그대로 가져갈 웹 앱이 됩니다.
 
 # %% tags=["answer"]
 답 = ...
