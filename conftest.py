@@ -6,8 +6,10 @@
   written by the process that collects the reports (xdist's controller) to
   test-artifacts/suite-times.json, for `benchmarks/run.py --suite` and the CI log. Never a failure.
 """
+import atexit
 import json
 import os
+import shutil
 import tempfile
 import time
 from collections import defaultdict
@@ -16,6 +18,7 @@ from pathlib import Path
 os.environ.setdefault("LABTASKS_PROGRESS", tempfile.mkdtemp(prefix="labtasks-progress-"))
 # each pytest process (xdist worker) its own learner project folder: chapters run in parallel
 os.environ["LABTASKS_PROJECT_ROOT"] = tempfile.mkdtemp(prefix="labtasks-project-")
+atexit.register(shutil.rmtree, os.environ["LABTASKS_PROJECT_ROOT"], True)
 
 SUITE_TIMES = Path(__file__).parent / "test-artifacts" / "suite-times.json"
 _per_file: dict[str, float] = defaultdict(float)

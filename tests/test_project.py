@@ -111,8 +111,8 @@ def test_a_web_app_that_cannot_start_says_why_in_korean(project):
 
 
 KERNEL_START = """
-import json, os, tempfile, textwrap
-os.environ["LABTASKS_PROJECT_ROOT"] = tempfile.mkdtemp(prefix="labtasks-orphan-")
+import json, os, textwrap
+os.environ["LABTASKS_PROJECT_ROOT"] = {root!r}
 from labtasks import lab
 lab.up()
 folder = lab.project().path
@@ -124,13 +124,14 @@ print(json.dumps([p["pid"] for p in lab.processes()]))
 """
 
 
-def test_a_killed_kernel_leaves_neither_the_learners_worker_nor_the_web_app(kernel):
+def test_a_killed_kernel_leaves_neither_the_learners_worker_nor_the_web_app(kernel, tmp_path):
     """SIGKILL to a kernel that started the learner's worker and web app: nothing stays."""
     import json
     import signal
 
     from conftest import group_members, wait_gone
-    code = KERNEL_START.format(files={"worker.py": WORKER, "tasks.py": TASKS, "app.py": WEB})
+    code = KERNEL_START.format(root=str(tmp_path),
+                               files={"worker.py": WORKER, "tasks.py": TASKS, "app.py": WEB})
     leaders = json.loads(kernel.run(code).strip().splitlines()[-1])
     pids = [member for leader in leaders for member in group_members(leader)]
     assert len(pids) == 5, pids  # redis + worker + two prefork children + the web app
