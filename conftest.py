@@ -1,19 +1,24 @@
 """For every pytest run of this repository (tests/ and notebooks/ alike):
 
 - exercise verdicts of test runs (and of the kernels nbval starts) never reach the learner's
-  progress file;
+  progress file, and their learner's project folder is a temporary one per pytest process;
 - where the suite's time goes: seconds per test file (setup + call + teardown of its items),
   written by the process that collects the reports (xdist's controller) to
   test-artifacts/suite-times.json, for `benchmarks/run.py --suite` and the CI log. Never a failure.
 """
+import atexit
 import json
 import os
+import shutil
 import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
 
 os.environ.setdefault("LABTASKS_PROGRESS", tempfile.mkdtemp(prefix="labtasks-progress-"))
+# each pytest process (xdist worker) its own learner project folder: chapters run in parallel
+os.environ["LABTASKS_PROJECT_ROOT"] = tempfile.mkdtemp(prefix="labtasks-project-")
+atexit.register(shutil.rmtree, os.environ["LABTASKS_PROJECT_ROOT"], True)
 
 SUITE_TIMES = Path(__file__).parent / "test-artifacts" / "suite-times.json"
 _per_file: dict[str, float] = defaultdict(float)

@@ -5,6 +5,8 @@ import atexit
 import os
 import shutil
 import weakref
+from dataclasses import replace
+from pathlib import Path
 
 from kombu.utils.url import maybe_sanitize_url
 
@@ -15,6 +17,7 @@ from .display import Message, Table
 from .flower import Flower
 from .monitor import Monitor
 from .progress import Progress
+from .project import Project, WebServer, code_stamp
 from .redis_server import RedisServer
 from .widgets import LiveMap, TaskBoard
 from .workers import ExternalWorker, Worker, WorkerSpec, WorkerTable, find_external
@@ -28,6 +31,7 @@ class Lab:
         self.beat_: Beat | None = None
         self.monitor_: Monitor | None = None
         self.map_: LiveMap | None = None
+        self.web_: WebServer | None = None
         self._exported: dict[str, str | None] | None = None  # env values before up() set them
         ref = weakref.ref(self)
         atexit.register(lambda: ref() and ref().down())
@@ -63,12 +67,16 @@ class Lab:
 
     def worker(self, name: str = "w1", queues=("celery",), pool: str = "prefork",
                concurrency: int = 2, loglevel: str = "INFO", options=(),
-               prefix=()) -> Worker | ExternalWorker:
+               prefix=(), app: str = "labtasks") -> Worker | ExternalWorker:
         """Start the worker ``name``, or reuse it when it runs with the same settings. With
         ``LABTASKS_WORKERS=external`` (compose) a running worker of that name is used, made to
-        consume ``queues`` too. ``prefix`` goes in front of the command (``taskset -c 0``)."""
+        consume ``queues`` too. ``prefix`` goes in front of the command (``taskset -c 0``).
+        ``app="worker"``: the learner's module of the project folder (the kernel's working
+        folder), always started by the kernel; rewritten code there starts a new worker."""
         queues = [queues] if isinstance(queues, str) else queues
         spec = WorkerSpec(name, tuple(queues), pool, int(concurrency), loglevel, tuple(options))
+        if app != "labtasks":
+            spec = replace(spec, app=app, folder=os.getcwd(), stamp=code_stamp(os.getcwd()))
         self._ensure_up()
         current = self.workers_.get(name)
         if isinstance(current, ExternalWorker):
@@ -77,7 +85,8 @@ class Lab:
             return current
         if current is not None:
             current.stop()
-        found = find_external(name) if settings.workers_are_external() else None
+        external = settings.workers_are_external() and app == "labtasks"
+        found = find_external(name) if external else None
         if found is not None:  # a kernel killed while it was paused left it without its queues
             self.workers_[name] = found.consume(spec.queues)
         else:
@@ -130,9 +139,23 @@ class Lab:
                 if not getattr(w, "paused", False) and (isinstance(w, ExternalWorker) or w.alive())})
         return self.map_.watch(*queues)
 
+    def project(self, name: str = "내_프로젝트") -> Project:
+        """Make the project folder ``name`` (once) and work in it: files, imports, commands."""
+        self.project_ = getattr(self, "project_", None) or Project(name)
+        return self.project_.enter()
+
+    def web(self, target: str = "app:app") -> WebServer:
+        """Serve the project's Flask app ``target`` on 127.0.0.1 (the running one if unchanged)."""
+        self._ensure_up()
+        folder = Path.cwd()
+        if self.web_ is None or not self.web_.same(target, folder):
+            self._stop("web_")
+            self.web_ = WebServer(target, folder).start()
+        return self.web_
+
     def down(self) -> Message:
         """Stop everything this kernel started. Safe to call twice."""
-        for part in ("beat_", "map_", "monitor_", "flower_"):  # what sends, then what listens
+        for part in ("web_", "beat_", "map_", "monitor_", "flower_"):  # what sends, then what listens
             self._stop(part)
         for w in list(self.workers_.values()):
             if isinstance(w, ExternalWorker) and w.paused:
@@ -183,7 +206,7 @@ class Lab:
     def processes(self) -> list[dict]:
         """The processes this kernel started and still runs: kind, name and pid."""
         found = [("redis-server", "내장 Redis", self.redis), ("celery beat", "beat", self.beat_),
-                 ("flower", "Flower", self.flower_)]
+                 ("flower", "Flower", self.flower_), ("flask", "웹 앱", self.web_)]
         found[2:2] = [("celery worker", w.name, w) for w in self.workers_.values()
                       if isinstance(w, Worker)]
         return [{"kind": kind, "name": name, "pid": p.pid} for kind, name, p in found

@@ -28,12 +28,12 @@ _GUARD = ("import ctypes, os, signal, sys\n"
 
 
 def spawn(argv: list[str], *, log: Path, kind: str, name: str,
-          env: dict | None = None) -> subprocess.Popen:
+          env: dict | None = None, cwd: Path | None = None) -> subprocess.Popen:
     """Start ``argv`` with its output in ``log``, in its own group, tied to this process."""
     with open(log, "ab") as out:
         proc = subprocess.Popen([sys.executable, "-S", "-I", "-c", _GUARD, str(os.getpid()), *argv],
                                 stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                env=env, close_fds=True, process_group=0)
+                                env=env, cwd=cwd, close_fds=True, process_group=0)
     with open(settings.make_run_dir() / _RECORD, "a") as record:
         record.write(f"{settings.incarnation(proc.pid)} {kind} {name}\n")
     return proc
@@ -112,10 +112,10 @@ class LoggedChild:
         """The last ``n`` lines of the process's log."""
         return LogTail.of(self.log_path, n)
 
-    def _spawn(self, argv, kind: str, env: dict | None = None) -> None:
+    def _spawn(self, argv, kind: str, env: dict | None = None, cwd: Path | None = None) -> None:
         self.log_path.write_bytes(b"")
         self.proc = spawn(argv, log=self.log_path, kind=kind, name=getattr(self, "name", kind),
-                          env=env)
+                          env=env, cwd=cwd)
 
     def _wait(self, ready, timeout: float, what: str, interval: float) -> None:
         """Wait for ``ready()``; a process that never got ready is stopped, not left behind."""

@@ -8,6 +8,7 @@ from . import display, settings, worker_logs
 from .app import app
 from .errors import LabError
 from .procs import LoggedChild, LogTail
+from .project import project_env
 
 READY_TIMEOUT = 30.0
 HEADERS = ["이름", "큐", "풀", "동시성", "상태"]
@@ -24,6 +25,9 @@ class WorkerSpec:
     concurrency: int = 2
     loglevel: str = "INFO"
     options: tuple[str, ...] = ()
+    app: str = "labtasks"  # or the learner's module (``-A worker``), run in ``folder``
+    folder: str = ""
+    stamp: tuple = ()  # the folder's code (project.code_stamp): rewritten code, a new worker
 
     @property
     def nodename(self) -> str:
@@ -38,7 +42,7 @@ class WorkerSpec:
 
     def command(self) -> str:
         """The same worker as a terminal command."""
-        return " ".join(["celery", "-A", "labtasks", "worker", *self.args()])
+        return " ".join(["celery", "-A", self.app, "worker", *self.args()])
 
 
 def ping(nodename: str, timeout: float = 1.0) -> bool:
@@ -72,8 +76,13 @@ class Worker(_Shown, LoggedChild):
 
     def start(self, prefix: tuple[str, ...] = ()) -> "Worker":
         """Start it (``prefix``: a command put in front, e.g. ``taskset -c 0``)."""
-        self._spawn([*prefix, sys.executable, "-m", "labtasks.worker_main", *self.spec.args()],
-                    kind="worker", env=settings.child_env())
+        if self.spec.app == "labtasks":
+            self._spawn([*prefix, sys.executable, "-m", "labtasks.worker_main", *self.spec.args()],
+                        kind="worker", env=settings.child_env())
+        else:  # the learner's module, as `celery -A worker worker …` in the project folder
+            self._spawn([*prefix, sys.executable, "-m", "celery", "-A", self.spec.app, "worker",
+                         *self.spec.args()], kind="worker", env=project_env(self.spec.folder),
+                        cwd=self.spec.folder)
         # the transport and backend modules load while the worker boots, not in the first ping
         app.connection_for_write().transport
         app.backend

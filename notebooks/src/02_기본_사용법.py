@@ -3,54 +3,121 @@
 #
 # ## 학습 목표
 #
-# - Celery 앱과 설정을 읽고, 가이드의 `'imports': ('tasks')`가 왜 우연히 동작하는지 설명할 수 있다.
-# - `@app.task`로 태스크를 만들고, 함수로 직접 부르는 것과 워커에 보내는 것을 구별한다.
-# - 노트북 커널에서 워커를 띄우고, 같은 워커를 터미널에서 띄우는 명령을 안다.
-# - `apply_async`로 태스크 열 개를 보내고 워커 로그에서 처리 과정을 확인한다.
-# - `AsyncResult`의 `state`, `ready()`, `get()`을 쓰고, 결과를 기다리며 멈춰 있으면 안 되는 이유를 안다.
-# - 인자가 틀렸거나 없는 태스크 이름을 보냈을 때 무슨 일이 일어나는지 확인한다.
+# - 가이드의 두 파일(`worker.py`, `tasks.py`)로 **내 프로젝트**를 Celery 5 형태로 만들고, 그 모듈로 워커를 띄운다.
+# - 워커가 태스크 모듈을 모를 때(`include` 누락) 무슨 일이 일어나는지 로그에서 읽고 고친다.
+# - `celery -A worker inspect registered`와 `celery -A worker status`로 워커에게 직접 물어본다.
+# - `apply_async`로 태스크를 보내고 `AsyncResult`의 `state`, `ready()`, `get()`을 쓴다. `PENDING`이 "모름"이라는 것을 안다.
+# - 인자가 틀렸을 때 언제, 어디서 오류가 나는지 확인한다.
+# - 강좌의 `labtasks`가 기본 Celery 앱과 어떤 설정이 다른지, 그 설정이 무엇을 바꾸는지 안다.
 #
 # **준비물**: 01장에서 `lab.up()`이 동작하는 것을 확인한 환경.
 #
-# 아래 셀 하나로 브로커와 결과 백엔드, 그리고 `celery` 큐를 소비하는 워커 `w1`을 준비합니다.
+# 먼저 브로커(broker)와 결과 백엔드(result backend)를 준비하고, 이 커널에서 둘 다 닿는지 확인합니다. 아직 워커는 없습니다.
 
 # %%
 from labtasks import lab
-from labtasks.tasks import add, mult, slow_add
 
 lab.up()
-w = lab.worker("w1", queues=["celery"], pool="prefork", concurrency=2)
+lab.check()
 
 # %% [markdown]
-# ## 1. 앱과 설정
+# ## 1. 내 프로젝트 만들기
 #
-# 가이드는 `worker.py`에 `Celery(__name__)`로 앱을 만들고 `app.conf.update({...})`로 브로커와 결과 백엔드를
-# 지정합니다. 이 강좌의 앱은 `labtasks/app.py`에 있고 같은 방식으로 설정합니다. 몇 가지를 읽어 봅시다.
+# 가이드의 프로젝트는 파일 두 개입니다. 앱을 만드는 `worker.py`와 태스크를 모아 두는 `tasks.py`.
+# 먼저 프로젝트 폴더를 만들고 이 커널이 그 폴더에서 일하게 합니다. 터미널이라면 `mkdir 내_프로젝트 && cd 내_프로젝트`에 해당합니다.
 
 # %%
-from labtasks import app
-
-for key in ["task_serializer", "accept_content", "worker_send_task_events",
-            "task_send_sent_event", "broker_connection_timeout", "include"]:
-    print(f"{key:26} {app.conf[key]!r}")
+lab.project()
 
 # %% [markdown]
-# - 직렬화는 JSON만 씁니다. pickle은 메시지를 푸는 순간 임의의 코드를 실행할 수 있어서 받지 않습니다.
-# - 태스크 이벤트를 켜 두었습니다. 7장의 Flower와 3장의 모니터가 이 이벤트로 태스크를 지켜봅니다.
-# - 브로커가 죽어 있으면 몇 초 안에 오류가 나도록 연결 제한 시간을 짧게 두었습니다. 셀이 영원히 멈추지 않습니다.
-# - 태스크 모듈은 `include`로 알려 줍니다. 워커는 시작할 때 이 모듈을 가져와 태스크를 등록합니다.
+# 앱부터 만듭니다. 브로커와 결과 백엔드 주소는 코드에 적지 않고 환경 변수에서 읽습니다. 실제 프로젝트에서도
+# 개발 PC와 서버의 주소가 다르기 때문에 흔히 이렇게 합니다. `lab.up()`이 이 커널의 환경 변수에 주소를 넣어 두었습니다.
+#
+# 가이드는 `Celery(__name__)`으로 앱을 만든 뒤 `app.conf.update({...})`로 설정하지만, Celery 5에서는 앱을 만들 때
+# `broker=`, `backend=`로 바로 넘길 수 있습니다.
+
+# %%
+# %%writefile worker.py
+import os
+
+from celery import Celery
+
+app = Celery(
+    "proj",
+    broker=os.environ.get("CELERY_BROKER_URL", "redis://localhost:6379/0"),
+    backend=os.environ.get("CELERY_RESULT_BACKEND", "redis://localhost:6379/0"),
+)
+
+# %%
+# %%writefile tasks.py
+import time
+
+from worker import app
+
+
+@app.task
+def add(x, y):
+    return x + y
+
+
+@app.task
+def slow_add(x, y):
+    time.sleep(1)
+    return x + y
+
+# %% [markdown]
+# 이제 이 모듈로 워커를 띄웁니다. 터미널이라면 프로젝트 폴더에서 `celery -A worker worker -l INFO`입니다.
+# `lab.worker`에 `app="worker"`를 주면 이 커널이 같은 명령을 프로젝트 폴더에서 실행합니다.
+# 워커가 ping에 답할 때까지 기다렸다가 돌아오고, 커널이 끝나면 워커도 함께 끝납니다.
+
+# %%
+mine = lab.worker("mine", app="worker")
+mine
+
+# %% [markdown]
+# ## 2. 첫날의 실수: 워커가 태스크를 모른다
+#
+# 커널에서 `tasks` 모듈을 가져와 `add`를 보내 봅시다. `delay(2, 3)`은 `apply_async(args=[2, 3])`의 줄임입니다.
+
+# %%
+import tasks
+
+result = tasks.add.delay(2, 3)
+error = result.get(timeout=10, propagate=False)
+print(f"{type(error).__name__}: {error}")
+print(result.state)
+
+# %% [markdown]
+# 5가 아니라 `NotRegistered` 실패입니다. 워커 로그를 보면 이유가 나옵니다.
+
+# %%
+print(next(line for line in mine.logs(50) if "unregistered task" in line))
+
+# %% [markdown]
+# 태스크를 보낸 커널은 `tasks` 모듈을 가져왔지만, **워커는 `worker` 모듈만** 가져왔습니다. `tasks.py`를 읽은 적이
+# 없으니 `tasks.add`라는 이름을 모르고, 메시지를 버린 뒤 결과 백엔드에 실패로 적습니다.
+# (결과 백엔드를 설정하지 않은 앱이라면 이 기록도 없어서, 호출한 쪽은 영영 오지 않을 결과를 기다리게 됩니다.)
+#
+# 워커에게 직접 물어봐도 등록된 태스크가 없습니다. `celery -A worker inspect registered`는 브로커를 거쳐 워커들에게
+# 등록된 태스크 목록을 묻는 명령입니다.
+
+# %%
+# !celery -A worker inspect registered
+
+# %% [markdown]
+# 고치는 방법은 앱에게 태스크 모듈을 알려 주는 것입니다. `include=["tasks"]`를 넣으면 워커가 시작할 때 `tasks`를 가져옵니다.
 #
 # ### 정오표: `'imports': ('tasks')`는 튜플이 아니다
 #
-# 괄호만 씌운 문자열은 그냥 문자열입니다. 튜플이 되려면 쉼표가 있어야 합니다.
+# 가이드는 같은 일을 설정 `'imports': ('tasks')`로 합니다. 괄호만 씌운 문자열은 튜플이 아니라 그냥 문자열입니다.
 
 # %%
 print(type(('tasks')), type(('tasks',)))
 
 # %% [markdown]
-# 그런데도 가이드의 설정이 동작하는 까닭은 Celery가 이 값을 읽을 때 문자열 하나를 목록으로 감싸 주기 때문입니다.
-# 우연히 맞은 셈이라, 모듈을 하나 더 넣으려고 `('tasks' 'db_tasks')`처럼 쉼표를 빠뜨리면 두 이름이 붙어 버립니다.
-# 처음부터 `('tasks',)`나 `['tasks']`로 쓰세요.
+# Celery가 문자열 하나를 목록으로 감싸 주기 때문에 우연히 동작할 뿐입니다. 모듈을 하나 더 넣으려고
+# `('tasks' 'db_tasks')`처럼 쉼표를 빠뜨리면 두 이름이 붙어 엉뚱한 모듈 하나가 됩니다.
+# `('tasks',)`나 `["tasks"]`처럼 쓰세요.
 
 # %%
 from celery.utils.functional import maybe_list
@@ -58,48 +125,54 @@ from celery.utils.functional import maybe_list
 print(maybe_list('tasks'), maybe_list(('tasks',)), maybe_list(('tasks' 'db_tasks')))
 
 # %% [markdown]
-# ## 2. `@app.task`로 태스크 만들기
+# `worker.py`를 고쳐 씁니다.
+
+# %%
+# %%writefile worker.py
+import os
+
+from celery import Celery
+
+app = Celery(
+    "proj",
+    broker=os.environ.get("CELERY_BROKER_URL", "redis://localhost:6379/0"),
+    backend=os.environ.get("CELERY_RESULT_BACKEND", "redis://localhost:6379/0"),
+    include=["tasks"],
+)
+
+# %% [markdown]
+# 워커는 시작할 때 한 번만 모듈을 읽으므로 다시 띄워야 합니다. `lab.worker`를 다시 부르면 프로젝트의 코드가 바뀐 것을
+# 보고 워커를 새로 띄웁니다. 코드가 그대로면 떠 있는 워커를 그대로 돌려주므로, 곧바로 한 번 더 부르면 같은 워커입니다.
+
+# %%
+mine = lab.worker("mine", app="worker")
+print(lab.worker("mine", app="worker") is mine)
+
+# %% [markdown]
+# 이번에는 워커가 두 태스크를 압니다.
+
+# %%
+# !celery -A worker inspect registered
+
+# %%
+result = tasks.add.delay(2, 3)
+result.get(timeout=10)
+
+# %% [markdown]
+# `celery -A worker status`는 응답하는 워커(노드)의 목록입니다. 노드 이름 `mine@…`의 뒷부분은 호스트 이름입니다.
+
+# %%
+# !celery -A worker status
+
+# %% [markdown]
+# ## 3. 태스크 열 개 보내기
 #
-# 가이드의 덧셈 태스크는 `labtasks/tasks/basics.py`에 있습니다. 함수 위에 `@app.task` 한 줄을 얹은 것이 전부입니다.
-
-# %%
-import inspect
-
-print(inspect.getsource(add.run))
-print("태스크 이름:", add.name)
-
-# %% [markdown]
-# 태스크도 함수처럼 직접 부를 수 있습니다. 하지만 그러면 워커가 아니라 **이 커널에서** 바로 실행됩니다.
-# 워커에게 맡기려면 `apply_async()`(또는 그 줄임인 `delay()`)로 보내야 합니다.
-
-# %%
-add(2, 3)
-
-# %% [markdown]
-# ## 3. 워커 띄우기
-#
-# 맨 위 셀의 `lab.worker("w1", …)`가 워커 프로세스를 띄웠습니다. 터미널에서라면 아래 명령과 같습니다.
-# `-n w1@%h`는 워커 이름(`%h`는 호스트 이름), `-Q`는 소비할 큐, `-P`와 `-c`는 풀(pool)과 동시성(concurrency)입니다.
-
-# %%
-print(w.spec.command())
-w
-
-# %% [markdown]
-# 같은 셀을 다시 실행해도 워커가 하나 더 뜨지 않습니다. 이름과 설정이 같으면 이미 떠 있는 워커를 그대로 돌려줍니다.
-
-# %%
-lab.worker("w1", queues=["celery"], pool="prefork", concurrency=2) is w
-
-# %% [markdown]
-# ## 4. 태스크 열 개 보내기
-#
-# 가이드의 `make_request`를 그대로 옮겨 봅시다. `apply_async`는 메시지를 큐에 넣고 곧바로 돌아옵니다.
-# 돌아온 값은 결과 자체가 아니라 나중에 결과를 찾아갈 때 쓰는 번호표(`AsyncResult`)입니다.
+# 가이드의 `make_request`를 옮겨 봅시다. `apply_async`는 메시지를 큐에 넣고 곧바로 돌아옵니다.
+# 돌아온 값은 결과 자체가 아니라, 나중에 그 결과를 찾아갈 수 있게 해 주는 `AsyncResult`입니다.
 
 # %%
 def make_request(n):
-    return [add.apply_async(args=[116, 124]) for _ in range(n)]
+    return [tasks.add.apply_async(args=[116, 124]) for _ in range(n)]
 
 
 results = make_request(10)
@@ -107,25 +180,26 @@ results = make_request(10)
 
 # %% [markdown]
 # 워커 로그에는 태스크마다 받은 줄(`received`)과 끝낸 줄(`succeeded`)이 남습니다.
-# 줄마다 대괄호 안의 태스크 id와 맨 앞의 시각은 실행할 때마다 달라집니다.
+# `MainProcess`가 메시지를 받고, `ForkPoolWorker-N`(prefork 풀의 자식 프로세스)이 실제로 실행합니다.
 
 # %%
-log = w.logs(200)
-received = [line for line in log if "basics.add[" in line and line.endswith("received")]
-succeeded = [line for line in log if "basics.add[" in line and " succeeded in " in line]
-print("받은 태스크:", len(received), "/ 끝낸 태스크:", len(succeeded))
-print(received[-1])
-print(succeeded[-1])
+log = [line for line in mine.logs(200) if "tasks.add[" in line]
+print(next(line for line in log if line.endswith("received")))
+print(next(line for line in log if " succeeded in " in line))
 
 # %% [markdown]
-# `MainProcess`가 메시지를 받고, `ForkPoolWorker-N`(prefork 풀의 자식 프로세스)이 실제로 실행합니다.
-#
-# ## 5. `AsyncResult`: 상태와 결과
-#
-# 1초쯤 걸리는 `slow_add`로 상태가 바뀌는 것을 봅시다. 보내자마자 물어보면 아직 끝나지 않았습니다.
+# 태스크도 함수처럼 직접 부를 수 있습니다. 그러면 워커가 아니라 **이 커널에서** 바로 실행됩니다.
 
 # %%
-result = slow_add.apply_async(args=[210, 210])
+tasks.add(2, 3)
+
+# %% [markdown]
+# ## 4. `AsyncResult`: 상태와 결과
+#
+# 1초 걸리는 `slow_add`를 보내고 곧바로 물어보면 아직 끝나지 않았습니다.
+
+# %%
+result = tasks.slow_add.delay(210, 210)
 print(result.state, result.ready())
 
 # %% [markdown]
@@ -136,60 +210,120 @@ print(result.get(timeout=10))
 print(result.state, result.ready())
 
 # %% [markdown]
+# ### `PENDING`은 "기다리는 중"이 아니라 "모름"이다
+#
+# 보낸 적이 없는 id로 `AsyncResult`를 만들어 물어봐도 오류가 나지 않습니다. 상태는 `PENDING`입니다.
+
+# %%
+import worker
+
+unknown = worker.app.AsyncResult("없는-id")
+print(unknown.state, unknown.ready())
+
+# %% [markdown]
+# 결과 백엔드는 그 id에 대한 기록이 없으면 `PENDING`이라고 답합니다. 큐에서 차례를 기다리는 태스크도, id를 잘못 적은
+# 경우도, 결과가 만료되어 지워진 경우도 모두 `PENDING`입니다. 그러니 `PENDING`만 보고 "곧 끝나겠지" 하고
+# 기다리면 안 됩니다. 12장에서 웹 앱이 이 둘을 구별하는 방법을 다룹니다.
+#
 # ### 결과를 기다리며 멈춰 있으면 안 되는 이유
 #
 # Celery를 쓰는 까닭은 오래 걸리는 일을 워커에게 넘기고 호출한 쪽은 제 할 일을 계속하기 위해서입니다.
 # 보내자마자 `get()`으로 기다리면 함수를 직접 부른 것과 다를 바가 없고, 메시지를 오가는 비용만 늘어납니다.
-# 웹 요청 처리 중에 `get()`을 부르면 그 요청이 워커를 기다리며 묶여 버립니다.
+# 웹 요청을 처리하다 `get()`을 부르면 그 요청이 워커를 기다리며 묶여 버립니다. 그래서 보통은
 #
-# 그래서 보통은 다음 중 하나를 씁니다.
-#
-# - 결과가 필요 없으면 받지 않는다. 결과는 태스크가 DB에 직접 쓴다.
-# - 나중에 `ready()`로 확인하고, 끝났을 때만 `get()`한다. (가이드의 예시가 이 모양입니다.)
-# - 다음 일을 콜백(callback)으로 이어 붙인다. 4장 캔버스에서 다룹니다.
+# - 결과가 필요 없으면 받지 않고, 태스크가 결과를 DB에 직접 쓰거나,
+# - 나중에 `ready()`로 확인해서 끝났을 때만 `get()`하거나(가이드의 예시),
+# - 다음 일을 콜백(callback)으로 이어 붙입니다(4장 캔버스).
 #
 # 태스크 **안에서** 다른 태스크의 결과를 `get()`으로 기다리는 것은 교착 상태를 부를 수 있어 Celery가 막습니다. 9장에서 직접 봅니다.
-
-# %% [markdown]
-# ## 6. 잘못 보냈을 때
 #
-# 인자 개수가 틀리면 메시지를 보내기 **전에** 이 커널에서 바로 `TypeError`가 납니다.
+# ## 5. 인자가 틀렸을 때
+#
+# 인자 개수가 틀리면 메시지를 보내기 **전에** 이 커널에서 `TypeError`가 납니다.
 # Celery가 보내기 전에 함수가 받는 인자 목록과 넘긴 인자를 맞춰 보기 때문입니다.
 
-# %% tags=["raises-exception"]
-add.delay(1)
+# %%
+try:
+    tasks.add.delay(1)
+except TypeError as exc:
+    print(f"TypeError: {exc}")
 
 # %% [markdown]
 # 개수는 맞지만 값이 틀리면 워커에서 실행하다 실패합니다. 상태는 `FAILURE`가 되고, `get()`은 워커에서 난 예외를
 # 그대로 다시 일으킵니다. `propagate=False`를 주면 예외를 일으키는 대신 예외 객체를 돌려받습니다.
 
 # %%
-bad = add.delay("1", 2)
+bad = tasks.add.delay("1", 2)
 print(repr(bad.get(timeout=10, propagate=False)))
 print(bad.state)
-print(bad.traceback.strip().splitlines()[-1])
 
 # %% [markdown]
-# 태스크 이름을 잘못 쓰면 어떨까요? `app.send_task`는 이름만으로 태스크를 보내므로 이 커널에서는 막을 방법이 없습니다.
-# 대신 워커가 모르는 이름을 받으면 메시지를 버리고 결과를 `NotRegistered` 실패로 기록합니다. 결과가 `PENDING`에 머물지 않습니다.
+# ## 6. 강좌의 앱 `labtasks`: 같은 것을 강좌에 맞게 준비해 둔 것
+#
+# 다음 장부터는 주로 강좌의 패키지 `labtasks`를 씁니다. 하는 일은 방금 만든 프로젝트와 같습니다. 앱 하나(`labtasks/app.py`)와
+# 장마다 태스크 모듈이 있고, 워커는 `celery -A labtasks worker`로 뜹니다. 다른 점은 몇 가지 설정입니다.
+# 기본값 그대로인 Celery 앱과 나란히 놓고 다른 설정만 골라 봅시다.
 
 # %%
-unknown = app.send_task("labtasks.tasks.basics.없는_태스크", args=[1, 2])
-error = unknown.get(timeout=10, propagate=False)
-print(f"{type(error).__name__}: {error}")
-print(unknown.state)
-print([line for line in w.logs(200) if "unregistered task" in line][-1])
+from celery import Celery
+
+from labtasks import app as lab_app
+
+기본 = Celery("기본")
+keys = ["include", "result_extended", "worker_send_task_events", "task_send_sent_event",
+        "result_accept_content", "broker_connection_timeout", "broker_connection_max_retries",
+        "redis_socket_connect_timeout", "result_expires", "timezone"]
+print(f"{'설정':30} {'기본 앱':22} labtasks")
+for key in keys:
+    print(f"{key:30} {str(기본.conf[key]):22} {lab_app.conf[key]}")
 
 # %% [markdown]
-# 조용히 `PENDING`에 머무는 경우도 있습니다. 아무 워커도 소비하지 않는 큐로 보냈을 때입니다. 3장 라우팅에서 가이드의 예시로 직접 확인합니다.
+# | 설정 | 이 강좌에서 바뀌는 것 |
+# |---|---|
+# | `include` | 워커가 시작할 때 장마다의 태스크 모듈을 가져옵니다(위에서 고친 것과 같은 일). |
+# | `result_extended` | 결과 백엔드에 태스크 이름, 인자, 실행한 워커까지 적습니다. `result.name`, `result.worker`가 채워집니다. |
+# | `worker_send_task_events`, `task_send_sent_event` | 워커와 보내는 쪽이 태스크 이벤트를 냅니다. 3장의 모니터와 7장의 Flower가 이것으로 태스크를 지켜봅니다. 워커 명령의 `-E`와 같습니다. |
+# | `result_accept_content` | 결과도 JSON만 받습니다. 보내는 메시지는 기본값부터 JSON뿐입니다(pickle은 푸는 순간 코드를 실행할 수 있어 받지 않습니다). |
+# | `broker_connection_timeout`, `broker_connection_max_retries`, `redis_socket_connect_timeout` | 브로커나 결과 백엔드가 죽어 있으면 몇 초 안에 오류가 납니다. 기본값이면 셀이 오래 멈춰 있습니다. |
+# | `result_expires` | 결과를 하루가 아니라 한 시간 보관합니다. |
+# | `timezone` | 10장의 주기 태스크를 한국 시각으로 적습니다. |
+#
+# `result_extended`의 차이를 직접 봅시다. 기본값인 내 프로젝트의 결과에는 실행한 워커와 태스크 이름이 없습니다.
+
+# %%
+result = tasks.add.delay(1, 1)
+result.get(timeout=10)
+print(result.worker, result.name)
+
+# %% [markdown]
+# 이제 내 워커를 멈추고 강좌의 워커 `w1`을 띄웁니다. 두 워커가 같은 `celery` 큐를 소비하면 서로 모르는 태스크를 받게 되므로
+# 하나만 둡니다. 여기부터 `add`, `mult`, `slow_add`, `app`은 `labtasks`의 것입니다.
+
+# %%
+mine.stop()
+w = lab.worker("w1")
+w
+
+# %%
+from labtasks import app
+from labtasks.tasks import add, mult, slow_add
+
+result = add.delay(1, 1)
+result.get(timeout=10)
+print(result.worker, result.name)
+
+# %% [markdown]
+# 같은 덧셈인데 이번에는 결과에 실행한 워커(`w1@…`)와 태스크의 전체 이름이 남습니다.
 
 # %% [markdown]
 # ## 정리
 #
-# - 앱 설정은 `app.conf`에 있다. 태스크 모듈 목록은 `('tasks',)`처럼 쉼표 있는 튜플이나 리스트로 쓴다.
-# - `@app.task`를 붙인 함수를 직접 부르면 이 프로세스에서 실행되고, `apply_async`/`delay`로 보내야 워커가 실행한다.
-# - `apply_async`는 곧바로 `AsyncResult`를 돌려준다. `state`와 `ready()`로 확인하고, `get()`에는 `timeout`을 준다.
-# - 인자 개수가 틀리면 보내기 전에, 값이 틀리면 워커에서 `FAILURE`로, 없는 이름이면 `NotRegistered` 실패로 드러난다.
+# - 프로젝트는 앱(`worker.py`)과 태스크(`tasks.py`)로 시작한다. 워커는 `celery -A worker worker -l INFO`로 띄운다.
+# - 워커가 태스크 모듈을 모르면 `Received unregistered task`를 로그에 남기고 `NotRegistered`로 실패시킨다. `include=["tasks"]`(또는 쉼표 있는 `imports`)로 알려 준다.
+# - `celery -A worker inspect registered`, `celery -A worker status`로 워커에게 직접 묻는다.
+# - `apply_async`/`delay`는 곧바로 `AsyncResult`를 돌려준다. `get()`에는 `timeout`을 준다. `PENDING`은 "모름"이다.
+# - 인자 개수가 틀리면 보내기 전에, 값이 틀리면 워커에서 `FAILURE`로 드러난다.
+# - `labtasks`는 같은 구조에 강좌용 설정(`result_extended`, 이벤트, 빠른 실패 등)을 더한 앱이다.
 
 # %% [markdown]
 # ## 연습문제
