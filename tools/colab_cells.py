@@ -23,6 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = "<OWNER>/<REPO>"
 TAGS = ["colab", "remove-cell"]
 BADGE_ID, INSTALL_ID = "colab-badges", "colab-install"
+#: notebooks/jupytext.toml's filters (jupytext.writes does not read that file)
+FILTERS = {"notebook_metadata_filter": "-all", "cell_metadata_filter": "tags,jupyter,-all"}
 
 INSTALL = '''\
 # Colab에서 열었을 때만 이 강좌의 패키지(labtasks)를 설치합니다. 다른 곳에서는 아무 일도 하지 않습니다.
@@ -73,6 +75,7 @@ def update_notebook(path: Path, repo: str, ref: str, spec: str) -> bool:
 
 def update_source(path: Path, repo: str, ref: str, spec: str) -> bool:
     nb = jupytext.read(path)
+    nb.metadata.setdefault("jupytext", {}).update(FILTERS)
     badge = nbformat.v4.new_markdown_cell(badges(path.stem + ".ipynb", repo, ref))
     install = nbformat.v4.new_code_cell(INSTALL.format(spec=spec))
     for cell in (badge, install):
