@@ -10,14 +10,12 @@ else; a second run with the same options leaves every file byte for byte as it w
 
     python tools/colab_cells.py [--repo OWNER/REPO] [--ref main] [notebooks/NN_제목.ipynb …]
     python tools/colab_cells.py --print-cell [--spec 'labtasks[colab] @ file:///…']
+    python tools/colab_cells.py --table      # the README's rows: chapter, Colab and Binder badges
 """
 import argparse
 import sys
 from pathlib import Path
 from urllib.parse import quote
-
-import jupytext
-import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = "<OWNER>/<REPO>"
@@ -58,6 +56,7 @@ def place(cells: list, badge, install) -> list:
 
 
 def update_notebook(path: Path, repo: str, ref: str, spec: str) -> bool:
+    import nbformat  # here: --print-cell runs before any package is installed (.ci/colab_leg.sh)
     nb = nbformat.read(path, as_version=4)
     had = any(c.get("id") == INSTALL_ID for c in nb.cells)
     badge = nbformat.v4.new_markdown_cell(badges(path.name, repo, ref), id=BADGE_ID)
@@ -74,6 +73,8 @@ def update_notebook(path: Path, repo: str, ref: str, spec: str) -> bool:
 
 
 def update_source(path: Path, repo: str, ref: str, spec: str) -> bool:
+    import jupytext
+    import nbformat
     nb = jupytext.read(path)
     nb.metadata.setdefault("jupytext", {}).update(FILTERS)
     badge = nbformat.v4.new_markdown_cell(badges(path.stem + ".ipynb", repo, ref))
@@ -99,12 +100,18 @@ def main(argv=None) -> int:
     parser.add_argument("--ref", default="main", help="배지와 설치가 가리키는 브랜치, 태그 또는 커밋")
     parser.add_argument("--spec", help="설치 셀이 pip에 넘길 것 (기본: 저장소의 --ref)")
     parser.add_argument("--print-cell", action="store_true", help="설치 셀의 코드만 출력한다")
+    parser.add_argument("--table", action="store_true", help="README의 장별 배지 표를 출력한다")
     args = parser.parse_args(argv)
     spec = args.spec or spec_for(args.repo, args.ref)
     if args.print_cell:
         print(INSTALL.format(spec=spec))
         return 0
     notebooks = args.notebooks or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    if args.table:
+        print("| 노트북 | 열기 |\n|---|---|")
+        for notebook in notebooks:
+            print(f"| `{notebook.stem}` | {badges(notebook.name, args.repo, args.ref)} |")
+        return 0
     for notebook in notebooks:
         source = notebook.parent / "src" / f"{notebook.stem}.py"
         if not source.exists():
