@@ -11,7 +11,7 @@
 #   (chapter 03's board and map, chapter 11's progress bar);
 # - tests/test_colab.py (the cells, the tool, Flower's Colab mode) on ipywidgets 7.
 #
-#   .ci/colab_leg.sh [-n N]      # nbval's workers (default 2)
+#   .ci/colab_leg.sh [pytest args…]      # default: -n 2 (notebooks and browser side by side)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$(mktemp -d "${TMPDIR:-/tmp}/colab-leg.XXXXXX")"
@@ -35,10 +35,10 @@ export PATH="$work/venv/bin:$PATH"
 hash -r
 cd "$root"
 
-echo "== what Colab preloads (.ci/colab-versions.txt)"
+echo "== what Colab preloads (.ci/colab-versions.txt) ($SECONDS s)"
 timeout 600 pip install -q -r .ci/colab-versions.txt
 
-echo "== the notebooks' Colab install cell, run with google.colab imported (package from this checkout)"
+echo "== the notebooks' Colab install cell, run with google.colab imported (package from this checkout) ($SECONDS s)"
 export PIP_CONSTRAINT="$root/.ci/colab-versions.txt"  # nothing Colab preloads may move
 mkdir -p "$work/fake/google/colab"
 touch "$work/fake/google/__init__.py" "$work/fake/google/colab/__init__.py"
@@ -47,7 +47,7 @@ cat "$work/cell.py"
 (cd "$work" && PYTHONPATH="$work/fake" timeout 600 python -c \
     'import google.colab, runpy; runpy.run_path("cell.py")')
 
-echo "== the test tools (not on Colab)"
+echo "== the test tools (not on Colab) ($SECONDS s)"
 timeout 300 pip install -q -r tests/requirements.txt
 unset PIP_CONSTRAINT
 pip check
@@ -56,10 +56,9 @@ print("ipywidgets", ipywidgets.__version__, "· IPython", IPython.__version__, "
       ipykernel.__version__, "· tornado", tornado.version, "· Celery", celery.__version__,
       "· Flower", flower.__version__)'
 
-echo "== every notebook (nbval), then the browser and unit tests on ipywidgets 7"
+echo "== every notebook (nbval), the browser test and the unit tests on ipywidgets 7, side by side ($SECONDS s)"
 args=("$@")
 [ ${#args[@]} -gt 0 ] || args=(-n 2)
 env -u CELERY_BROKER_URL -u CELERY_RESULT_BACKEND -u LABTASKS_WORKERS TMPDIR="$work/tmp" \
-    timeout 900 python -m pytest "${args[@]}" notebooks/ tests/test_colab.py
-env -u CELERY_BROKER_URL -u CELERY_RESULT_BACKEND -u LABTASKS_WORKERS TMPDIR="$work/tmp" \
-    timeout 600 python -m pytest -n 0 tests/test_browser_colab.py
+    timeout 900 python -m pytest "${args[@]}" notebooks/ tests/test_browser_colab.py tests/test_colab.py
+echo "== passed ($SECONDS s)"
