@@ -47,6 +47,16 @@ cat "$work/cell.py"
 (cd "$work" && PYTHONPATH="$work/fake" timeout 600 python -c \
     'import google.colab, runpy; runpy.run_path("cell.py")')
 
+echo "== Colab's Python 3.12: every package the cell installs has a CPython 3.12 wheel within Colab's pins"
+python - > "$work/py312.txt" <<'PY'
+import tomllib
+project = tomllib.load(open("pyproject.toml", "rb"))["project"]
+print("\n".join(project["dependencies"] + project["optional-dependencies"]["colab"]))
+PY
+timeout 300 pip download -q -d "$work/py312" --python-version 3.12 --only-binary=:all: \
+    --platform manylinux_2_28_x86_64 --platform manylinux_2_17_x86_64 -r "$work/py312.txt"
+ls "$work/py312" | grep -E 'cp312|abi3|none-any' | wc -l | xargs echo "wheels:"
+
 echo "== the test tools (not on Colab) ($SECONDS s)"
 timeout 300 pip install -q -r tests/requirements.txt
 unset PIP_CONSTRAINT
