@@ -14,7 +14,7 @@ from pathlib import Path
 
 import requests
 
-from . import display, settings
+from . import colab, display, settings
 from .procs import LoggedChild
 
 USER = "lab"
@@ -40,7 +40,8 @@ def behind_proxy() -> bool:
         return mode in ("on", "1", "yes", "true")
     under_jupyter = bool(os.environ.get("JUPYTERHUB_SERVICE_PREFIX")
                          or os.environ.get("JPY_SESSION_NAME"))
-    return under_jupyter and importlib.util.find_spec("jupyter_server_proxy") is not None
+    return (under_jupyter and not colab.on_colab()  # Colab has its own port proxy
+            and importlib.util.find_spec("jupyter_server_proxy") is not None)
 
 
 class Flower(display.Table, LoggedChild):
@@ -121,6 +122,8 @@ class Flower(display.Table, LoggedChild):
 
     def _repr_html_(self):
         table = super()._repr_html_()
+        if colab.on_colab():
+            return table + (colab.show_port(self.port) if self.alive() else "")
         link = f"<p><a href='{escape(self.url)}' target='_blank'>새 탭에서 Flower 열기</a></p>"
         frame = (f"<iframe src='{escape(self.url)}' width='100%' height='480' "
                  "style='border:1px solid #ccc'></iframe>") if self.alive() else ""

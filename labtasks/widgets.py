@@ -60,8 +60,10 @@ class Live:
     close = stop
 
     def _repr_mimebundle_(self, **kwargs):
-        # stable text: the widget's own repr lists every trait
-        return {**self.widget._repr_mimebundle_(**kwargs), "text/plain": repr(self)}
+        """The widget's view, with stable text (the widget's own repr lists every trait). Built
+        here: ipywidgets 8 has the same bundle, 7 (Colab's) only its ``_ipython_display_``."""
+        return {"text/plain": repr(self), "application/vnd.jupyter.widget-view+json": {
+            "version_major": 2, "version_minor": 0, "model_id": self.widget.model_id}}
 
 
 class TaskBoard(Live):
