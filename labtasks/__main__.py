@@ -9,8 +9,9 @@ import psutil
 
 from . import procs, settings
 from .app import app
+from .errors import LabError
 from .handle import lab
-from .workers import WorkerSpec
+from .workers import checked_spec
 
 PIDFILE = "up.pid"
 
@@ -40,7 +41,7 @@ def cmd_status(args) -> int:
     print(lab.status())
     try:
         replies = app.control.inspect(timeout=1.0).active_queues() or {}
-    except Exception as exc:  # noqa: BLE001 - whatever the transport raises, say it plainly
+    except Exception as exc:  # whatever the transport raises, say it plainly
         print(f"브로커에 연결할 수 없습니다: {exc}")
         return 1
     if not replies:
@@ -51,8 +52,12 @@ def cmd_status(args) -> int:
 
 
 def cmd_worker(args) -> int:
-    spec = WorkerSpec(args.name, tuple(args.queues.split(",")), args.pool, args.concurrency,
-                      args.loglevel)
+    try:
+        spec = checked_spec(args.name, args.queues.split(","), args.pool, args.concurrency,
+                            args.loglevel)
+    except LabError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     # a new interpreter: gevent must patch the standard library before anything imports it
     os.execv(sys.executable, [sys.executable, "-m", "labtasks.worker_main", *spec.args()])
 
@@ -89,8 +94,8 @@ def main(argv=None) -> int:
     worker.add_argument("-l", "--loglevel", default="INFO")
     sub.add_parser("down", help="`up`이 띄운 것과 죽은 커널이 남긴 프로세스를 멈춥니다")
     args = parser.parse_args(argv)
-    return {"up": cmd_up, "status": cmd_status, "worker": cmd_worker, "down": cmd_down}[
-        args.command](args)
+    commands = {"up": cmd_up, "status": cmd_status, "worker": cmd_worker, "down": cmd_down}
+    return commands[args.command](args)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ same ``--url_prefix`` (the plain ``/proxy/<port>/`` strips it and static files w
 import importlib.util
 import os
 import secrets
-import socket
 import sys
 from html import escape
 from pathlib import Path
@@ -15,16 +14,10 @@ from pathlib import Path
 import requests
 
 from . import display, settings
-from .procs import LoggedChild
+from .procs import LoggedChild, free_port
 
 USER = "lab"
 READY_TIMEOUT = 30.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def jupyter_base_url() -> str:
@@ -46,8 +39,11 @@ def behind_proxy() -> bool:
 class Flower(display.Table, LoggedChild):
     """A Flower process this kernel started."""
 
-    name, stop_grace = "flower", 5.0
-    headers, text_headers, caption = ["항목", "값"], ["Flower", ""], "Flower"
+    name = "flower"
+    stop_grace = 5.0
+    headers = ["항목", "값"]
+    text_headers = ["Flower", ""]
+    caption = "Flower"
 
     def __init__(self, persistent: bool = False, db: Path | None = None):
         self.port = free_port()

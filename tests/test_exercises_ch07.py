@@ -60,7 +60,7 @@ def test_exercise_2(fl):
     lambda 응답, 워커: sorted(응답[워커]),                     # the entry's keys
 ], ids=["literal", "constant", "unsorted", "keys"])
 def test_exercise_2_wrong(fl, wrong):
-    with pytest.raises((AssertionError)):
+    with pytest.raises(AssertionError):
         확인.연습_2(wrong)
 
 

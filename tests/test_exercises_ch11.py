@@ -3,8 +3,8 @@ reminds. 연습 1 is judged on a ``stepper`` moved one step at a time; 연습 2 
 the task start) and the result backend (REVOKED)."""
 import pytest
 
-from labtasks.checks import ch11
 from labtasks.chapters.progress import Bar
+from labtasks.checks import ch11
 from labtasks.tasks import add
 from labtasks.tasks.progress import crunch
 

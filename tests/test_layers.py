@@ -36,7 +36,7 @@ def _lines(path) -> int:
 def test_line_budget():
     files = sorted(PACKAGE.rglob("*.py"))
     machinery = sum(_lines(f) for f in files if f.relative_to(PACKAGE).parts[0] not in COURSE)
-    assert machinery <= 1800, f"machinery has {machinery} lines (budget 1800)"
+    assert machinery <= 2000, f"machinery has {machinery} lines (budget 2000)"
     too_long = {str(f.relative_to(ROOT)): _lines(f) for f in files if _lines(f) > 300}
     assert not too_long, too_long
 

@@ -118,7 +118,7 @@ def test_lab_down_stops_the_monitor():
     m = lab.monitor()
     assert m.running()
     lab.down()
-    assert not m.running() and lab.monitor_ is None
+    assert not m.running() and lab.started.monitor is None
 
 
 @pytest.mark.skipif(bool(settings.broker_from_env()), reason="restarts the embedded Redis")
@@ -127,10 +127,10 @@ def test_reconnects_after_the_broker_restarts():
     try:
         m = lab.monitor()
         first = m.connects
-        lab.redis.stop()  # the broker goes away under the running monitor
+        lab.started.redis.stop()  # the broker goes away under the running monitor
         time.sleep(1.0)
         assert m.running() and not m.ready
-        lab.redis.start()
+        lab.started.redis.start()
         deadline = time.monotonic() + 20
         while not (m.ready and m.connects > first) and time.monotonic() < deadline:
             time.sleep(0.1)

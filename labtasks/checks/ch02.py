@@ -1,8 +1,8 @@
 """02장 연습문제의 확인. 답으로 받은 결과나 함수를 실제 워커로 시험합니다."""
 from celery.result import AsyncResult, EagerResult
 
-from . import judge
 from ..tasks import add, mult, slow_add
+from . import judge
 
 
 def _sent(답) -> None:

@@ -4,10 +4,10 @@ import time
 
 from celery.result import AsyncResult
 
-from . import judge
 from .. import queues
 from ..handle import lab
 from ..tasks.routing import call, normal_call, urgent_call
+from . import judge
 
 #: 연습 1에서 물어보는 호출들: 이름 -> 실제로 보내는 방법
 _CALLS = {

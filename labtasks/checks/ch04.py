@@ -2,9 +2,9 @@
 장의 워커에서 실행해 결과와 모니터가 본 태스크를 확인합니다."""
 from celery import canvas
 
-from . import judge, value_of
 from ..handle import lab
 from ..tasks import add, mult, square, subtract, xsum
+from . import judge, value_of
 
 
 def _names(signatures) -> list[str]:

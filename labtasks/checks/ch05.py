@@ -2,8 +2,8 @@
 실행해 결과와 `parent`를 따라간 앞 결과를 확인합니다."""
 from celery import canvas
 
-from . import judge, value_of
 from ..tasks import add, mult, notify_admin, send_alert
+from . import judge, value_of
 
 
 def _chain_values(res) -> list:
@@ -37,7 +37,8 @@ def 연습_2(답):
         assert 답.body.immutable, "notify_admin은 헤더의 결과 목록을 받지 않아야 합니다."
         res = 답.apply_async()
         assert value_of(res) == "관리자에게 알렸습니다", "콜백의 결과가 notify_admin의 것이 아닙니다."
-        assert value_of(res.parent) == [f"{u}에게 경고를 보냈습니다" for u in "abc"], "헤더의 결과가 a, b, c의 경고가 아닙니다."
+        warnings = [f"{u}에게 경고를 보냈습니다" for u in "abc"]
+        assert value_of(res.parent) == warnings, "헤더의 결과가 a, b, c의 경고가 아닙니다."
     return judge("05", 2, 답, test)
 
 

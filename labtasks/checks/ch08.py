@@ -4,9 +4,9 @@ import time
 
 from celery import group
 
-from . import judge
 from ..handle import lab
 from ..tasks.pools import io_wait
+from . import judge
 
 #: 연습 1의 배치: io_wait(0.5) 12개를 threads -c 4 워커에서
 BATCH, POOL, CONCURRENCY = (0.5, 12), "threads", 4

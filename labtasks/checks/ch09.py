@@ -5,10 +5,10 @@ import uuid
 from celery import states
 from celery.result import AsyncResult
 
-from . import judge
 from ..app import app
 from ..handle import lab
 from ..tasks.failures import call_api
+from . import judge
 
 
 def _most_retries(answer):

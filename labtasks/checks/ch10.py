@@ -4,9 +4,9 @@ from datetime import datetime, timedelta
 
 from celery.schedules import crontab
 
-from . import judge
 from ..chapters.periodic import SEOUL, next_runs, when
 from ..tasks.periodic import tick, to_json
+from . import judge
 
 #: 2026-11-29(일) 0시, 서울: 이때부터 실행 시각 여섯 번을 봅니다
 START = datetime(2026, 11, 29, 0, 0, tzinfo=SEOUL)
