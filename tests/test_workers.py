@@ -120,3 +120,22 @@ def test_a_stop_gives_back_a_task_held_for_its_eta(pool):
         assert queues.length("eta") == 1
     finally:
         queues.purge("eta")
+
+
+@pytest.mark.parametrize("kwargs, says", [
+    ({"name": "w", "queues": []}, "큐 목록"),
+    ({"name": "w", "queues": ["celery", ""]}, "큐 목록"),
+    ({"name": "w", "concurrency": 0}, "동시성 0"),
+    ({"name": "w", "concurrency": -1}, "동시성 -1"),
+    ({"name": "w", "concurrency": "2"}, "동시성 '2'"),
+    ({"name": "a b@c"}, "워커 이름 'a b@c'"),
+    ({"name": "a@c"}, "워커 이름 'a@c'"),
+    ({"name": ""}, "워커 이름 ''"),
+], ids=["no-queue", "empty-queue-name", "concurrency-0", "negative", "a-string", "space", "at",
+        "empty-name"])
+def test_bad_worker_settings_get_a_korean_error_before_anything_starts(kwargs, says):
+    before = {p["name"] for p in lab.processes()}
+    with pytest.raises(LabError, match=says):
+        lab.worker(**kwargs)
+    assert {p["name"] for p in lab.processes()} == before  # nothing was started
+    assert kwargs["name"] not in lab.started.workers
