@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from labtasks import procs
+from labtasks import procs, readiness
 from labtasks.procs import alive, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -146,6 +146,8 @@ def up(broker: str, backend: str, state: Path, ready_timeout: float = 60.0) -> d
                                     service_env(doc, name, outer), broker, backend, state, outer)
             child_env = {k: v for k, v in os.environ.items() if not k.startswith("CELERY_")}
             child_env.update(env)
+            # Celery's worker_ready / beat_init signal writes it (labtasks.readiness)
+            child_env[readiness.ENV] = str(state / f"{name}.ready")
             with open(state / f"{name}.log", "ab") as log:
                 proc = subprocess.Popen(command, cwd=ROOT, env=child_env,
                                         stdin=subprocess.DEVNULL, stdout=log,
@@ -157,7 +159,7 @@ def up(broker: str, backend: str, state: Path, ready_timeout: float = 60.0) -> d
     _wait_ready(started, broker, backend, outer["FLOWER_PASSWORD"], state, ready_timeout)
     for name, info in started.items():
         if "healthcheck" not in doc["services"][name]:
-            continue  # beat: ready once its log says it started
+            continue  # beat: ready once it sent beat_init
         result = healthcheck(doc["services"][name], info["env"])
         if result.returncode != 0:
             sys.exit(f"{name}: healthcheck failed ({result.returncode}):\n{result.stdout}{result.stderr}")
@@ -195,7 +197,7 @@ def _wait_ready(started, broker, backend, password, state, timeout):
                                     timeout=5).json())
         except (requests.ConnectionError, ValueError):
             seen = set()
-        beating = all(b"beat: Starting..." in (state / f"{name}.log").read_bytes()
+        beating = all((state / f"{name}.ready").exists()
                       for name, info in started.items() if "beat" in info["command"])
         if beating and wanted <= nodes and wanted <= {n.split("@")[0] for n in seen}:
             print(f"ready: workers {sorted(nodes)}; Flower {url} lists {sorted(seen)}", flush=True)
