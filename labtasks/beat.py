@@ -41,7 +41,6 @@ class Beat(display.Table, LoggedChild):
 
 
 def _every(schedule) -> str:
-    """A schedule as the table shows it: ``30초마다`` for a period, else Celery's own text."""
     if isinstance(schedule, timedelta):
         schedule = schedule.total_seconds()
     if isinstance(schedule, int | float):

@@ -28,8 +28,7 @@ def _width(s: str) -> int:
 
 
 class Table:
-    """Shown as a table: subclasses give ``headers``, ``rows()``, ``caption``; ``text_headers``
-    replaces the text form's header line, ``empty`` shows when there is no row."""
+    """Shown as a table of ``headers`` and ``rows()`` (``text_headers`` in text; ``empty``: no row)."""
 
     headers: list[str] = []
     text_headers: list[str] | None = None

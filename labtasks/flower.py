@@ -1,8 +1,6 @@
-"""Flower, started from the kernel like a worker: ``lab.flower()``.
-
-On 127.0.0.1, behind basic auth (user ``lab``, a password per kernel; Flower 2 refuses its API to
-anonymous callers). Behind jupyter-server-proxy the URL is ``<base>proxy/absolute/<port>/`` with the
-same ``--url_prefix`` (the plain ``/proxy/<port>/`` strips it and static files would not load).
+"""Flower, started from the kernel like a worker: ``lab.flower()``. On 127.0.0.1, behind basic auth
+(user ``lab``, a password per kernel). Behind jupyter-server-proxy its URL is
+``<base>proxy/absolute/<port>/`` with the same ``--url_prefix`` (static files load only so).
 ``LABTASKS_FLOWER_PROXY`` = ``auto`` (under a Jupyter server with the proxy), ``on`` or ``off``."""
 import importlib.util
 import os

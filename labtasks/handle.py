@@ -24,7 +24,6 @@ from .workers import ExternalWorker, Worker, WorkerTable, checked_spec, find_ext
 @dataclass
 class Started:
     """What the lab started or uses now, part by part (None: not running)."""
-
     redis: RedisServer | None = None
     workers: dict[str, Worker | ExternalWorker] = field(default_factory=dict)
     beat: Beat | None = None
@@ -39,13 +38,6 @@ class Lab:
         # the environment values up() replaced, given back by down(); None while the lab is down
         self._replaced_env: dict[str, str | None] | None = None
         atexit.register(_down_if_alive, weakref.ref(self))
-
-    def __enter__(self) -> "Lab":
-        self.up()
-        return self
-
-    def __exit__(self, *exc):
-        self.down()
 
     def up(self) -> "Status":
         """Broker and result backend ready: the kernel's own Redis unless the environment
@@ -69,7 +61,6 @@ class Lab:
         return self._replaced_env is not None and (redis is None or redis.alive())
 
     def runs_redis(self) -> bool:
-        """True when the broker is the kernel's own Redis (started by up(), or to be)."""
         if self._replaced_env is None:
             return settings.broker_from_env() is None
         return self.started.redis is not None
@@ -242,7 +233,6 @@ def _consuming(worker: Worker | ExternalWorker) -> bool:
 
 
 def _down_if_alive(lab_ref) -> None:
-    """At exit: stop what the lab started, unless the lab itself is gone already."""
     lab = lab_ref()
     if lab is not None:
         lab.down()

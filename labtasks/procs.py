@@ -56,12 +56,12 @@ def free_port() -> int:
 
 
 def stop(proc: subprocess.Popen | int, grace: float = 10.0) -> bool:
-    """SIGTERM to the process group that ``proc`` (our child, or any pid) leads, SIGKILL after
-    ``grace`` seconds; then SIGKILL to the group for any pool child the leader left behind.
-    True when the leader ended within ``grace``."""
+    """SIGTERM to ``proc`` (our child, or any pid), SIGKILL to its process group after ``grace``
+    seconds, and at the end for any pool child it left behind. True if it ended within grace."""
     pid = proc if isinstance(proc, int) else proc.pid
     ended = True
-    if _running(proc):
+    running = alive(pid) if isinstance(proc, int) else proc.poll() is None
+    if running:
         terminate(pid)
         ended = _wait_gone(proc, grace)
         if not ended:
@@ -72,24 +72,19 @@ def stop(proc: subprocess.Popen | int, grace: float = 10.0) -> bool:
 
 
 def terminate(pid: int) -> None:
-    """SIGTERM to the group ``pid`` leads, without waiting: several stop at once."""
-    _signal_group(pid, signal.SIGTERM)
-
-
-def _running(proc: subprocess.Popen | int) -> bool:
-    return alive(proc) if isinstance(proc, int) else proc.poll() is None
+    """SIGTERM to the leader alone (pool children signalled too would die mid-task); no wait."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.kill(pid, signal.SIGTERM)
 
 
 def _wait_gone(proc: subprocess.Popen | int, timeout: float) -> bool:
-    if isinstance(proc, int):
-        with contextlib.suppress(psutil.NoSuchProcess):
-            return not psutil.wait_procs([psutil.Process(proc)], timeout=timeout)[1]
-        return True
-    try:
-        proc.wait(timeout)
-        return True
-    except subprocess.TimeoutExpired:
-        return False
+    if not isinstance(proc, int):
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout)
+        return proc.poll() is not None
+    with contextlib.suppress(psutil.NoSuchProcess):
+        return not psutil.wait_procs([psutil.Process(proc)], timeout=timeout)[1]
+    return True
 
 
 def _signal_group(pgid: int, sig: int):
@@ -179,12 +174,12 @@ class LoggedChild:
                            + "\n".join(self.logs(15)))
 
     def stop(self) -> None:
-        """SIGTERM to its group, SIGKILL after ``stop_grace`` seconds."""
+        """SIGTERM, then SIGKILL to its group after ``stop_grace`` seconds."""
         if self.proc is not None:
             stop(self.proc, grace=self.stop_grace)
             self.proc = None
 
     def terminate(self) -> None:
-        """SIGTERM to its group without waiting (``stop()`` waits): several stop at once."""
+        """SIGTERM without waiting (``stop()`` waits): several stop at once."""
         if self.alive():
             terminate(self.proc.pid)

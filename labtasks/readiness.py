@@ -1,7 +1,5 @@
-"""A process the lab starts says it is ready through a Celery signal, never through its log text:
-with ``LABTASKS_READY_FILE`` in its environment, a worker (``worker_ready``) or beat
-(``beat_init``) writes its pid to that file. ``labtasks.app`` imports this module, so every
-process that loads the app has the hook; without the variable it does nothing."""
+"""A started process says it is ready by a Celery signal, not by its log text: with
+``LABTASKS_READY_FILE`` set, a worker (``worker_ready``) or beat (``beat_init``) writes that file."""
 import os
 from pathlib import Path
 

@@ -71,8 +71,6 @@ def ping(nodename: str, timeout: float = 1.0) -> bool:
 
 
 class WorkerTable(display.Table, list):
-    """Workers shown as a table, one row each (a single worker shows as a one-row table)."""
-
     headers = HEADERS
     caption = "워커"
     empty = "워커 없음"
@@ -130,8 +128,7 @@ class Worker(_ShownAsTable, LoggedChild):
 
 
 def _load_transport_and_backend():
-    """Import the kernel's transport and backend modules while a worker boots, not during the
-    first ping (which would then take longer than its timeout)."""
+    """Load the transport and backend modules while a worker boots, not in the first ping."""
     return app.connection_for_write().transport, app.backend
 
 
