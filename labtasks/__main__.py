@@ -5,12 +5,11 @@ import os
 import signal
 import sys
 
-import psutil
-
 from . import procs, settings
 from .app import app
 from .errors import LabError
 from .handle import lab
+from .waiting import wait_until
 from .workers import checked_spec
 
 PIDFILE = "up.pid"
@@ -68,9 +67,10 @@ def cmd_down(args) -> int:
         owner = pidfile.read_text().strip()
         pid = int(owner.split("-")[0])
         if settings.incarnation(pid) == owner:
-            up = psutil.Process(pid)
-            up.terminate()
-            psutil.wait_procs([up], timeout=10)
+            os.kill(pid, signal.SIGTERM)
+            # a zombie counts as stopped (psutil.wait_procs would wait out its 10 s for it)
+            with contextlib.suppress(TimeoutError):
+                wait_until(lambda: not procs.alive(pid), 10, "up 종료")
             print(f"`python -m labtasks up`(pid {pid})을 멈췄습니다.")
         pidfile.unlink(missing_ok=True)
     for line in procs.reap():
