@@ -14,7 +14,7 @@ from labtasks import lab
 from labtasks.chapters import failures
 lab.up()
 try:
-    run = failures.crash_run(failures.record_once, n=100, seconds=0.1, kill_after=20,
+    run = failures.crash_run(failures.record_once, n=100, seconds=0.05, kill_after=20,
                              idle=20.0, queue="reliability")
 finally:
     lab.down()
