@@ -5,7 +5,7 @@ import subprocess
 import sys
 import time
 
-from browser import (  # noqa: F401
+from browser import (  # noqa: F401 - the fixture browser
     ARTIFACTS,
     ROOT,
     By,

@@ -27,6 +27,6 @@ def value_of(result):
     """The result's value; a task that failed or did not finish in 10 s makes a wrong answer."""
     try:
         return result.get(timeout=10)
-    except Exception as exc:
+    except Exception as exc:  # 실패한 실행은 틀린 답
         raise AssertionError(f"실행이 실패했습니다({type(exc).__name__}: {exc}). "
                              "인자 개수와 순서를 다시 보세요.") from None

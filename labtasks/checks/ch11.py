@@ -16,7 +16,7 @@ from . import judge
 def _ask(answer, result, when: str, expected: float):
     try:
         got = answer(result)
-    except Exception as exc:
+    except Exception as exc:  # the learner's function failed: say where
         raise AssertionError(f"{when}에서 {type(exc).__name__}: {exc}. 이 상태의 info에는 무엇이 "
                              "들어 있나요?") from exc
     assert isinstance(got, (int, float)) and not isinstance(got, bool), \
