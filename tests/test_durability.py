@@ -45,7 +45,8 @@ class PrivateRabbit:
                         RABBITMQ_LOG_BASE=str(folder / "log"),
                         RABBITMQ_PID_FILE=str(folder / "rabbit.pid"),
                         RABBITMQ_ENABLED_PLUGINS_FILE=str(folder / "enabled_plugins"),
-                        RABBITMQ_CONFIG_FILE=str(folder / "rabbitmq"))
+                        RABBITMQ_CONFIG_FILE=str(folder / "rabbitmq"),
+                        ERL_CRASH_DUMP=str(folder / "erl_crash.dump"))
         (folder / "enabled_plugins").write_text("[].\n")
         self.log = folder / "server.out"
         self.proc: subprocess.Popen | None = None
