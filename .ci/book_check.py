@@ -21,6 +21,7 @@ from selenium.webdriver.common.by import By
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "book"))
 import build  # noqa: E402  (the errata convention, defined once)
+
 SRC = ROOT / "book" / "_build" / "src"
 HTML = ROOT / "book" / "_build" / "html"
 SHOTS = ROOT / "test-artifacts" / "book"
@@ -124,7 +125,8 @@ def check_chapter(driver, ch: Chapter, first: bool):
     imgs = driver.find_elements(By.CSS_SELECTOR, ".cell_output img")
     check(len(imgs) == ch.images, f"{ch.name}: 그림 {ch.images}개 중 {len(imgs)}개만 있음")
     for img in imgs:
-        wait_for(lambda: driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth", img),
+        wait_for(lambda img=img: driver.execute_script(
+                     "return arguments[0].complete && arguments[0].naturalWidth", img),
                  f"{ch.name}: 그림이 그려지지 않음 ({img.get_attribute('src')})")
     if imgs and not (SHOTS / "plot.png").exists():
         shot(driver, "plot", imgs[0])
@@ -168,7 +170,8 @@ def check_solutions(driver, ch: Chapter):
     for box in prose:
         box.find_element(By.CSS_SELECTOR, ".admonition-title").click()
         body = box.find_elements(By.CSS_SELECTOR, ":scope > :not(.admonition-title):not(button)")
-        wait_for(lambda: any(b.is_displayed() for b in body), f"{ch.name}: 풀이 토글을 눌러도 글이 펼쳐지지 않음")
+        wait_for(lambda body=body: any(b.is_displayed() for b in body),
+                 f"{ch.name}: 풀이 토글을 눌러도 글이 펼쳐지지 않음")
 
 
 def search(driver, query):
@@ -177,7 +180,8 @@ def search(driver, query):
     wait_for(lambda: driver.execute_script(  # Sphinx fills the summary when the search has finished
         "return document.querySelector('#search-results p.search-summary')?.innerText.trim()"),
         f"'{query}' 검색이 끝나지 않음")
-    hrefs = [unquote(a.get_attribute("href") or "") for a in driver.find_elements(By.CSS_SELECTOR, "#search-results li a")]
+    results = driver.find_elements(By.CSS_SELECTOR, "#search-results li a")
+    hrefs = [unquote(a.get_attribute("href") or "") for a in results]
     found = {Path(h.split("?")[0].split("#")[0]).stem for h in hrefs}
     print(f"검색 '{query}': {len(found)}개 페이지")
     return found

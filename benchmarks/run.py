@@ -13,7 +13,6 @@ Every number is a median of several runs. Nothing here fails on a number.
 import argparse
 import json
 import os
-import re
 import statistics
 import subprocess
 import sys
@@ -94,9 +93,8 @@ def measure(quick: bool) -> dict:
     os.environ.update(clean_env())
     for key in [k for k in os.environ if k.startswith(("CELERY_", "LABTASKS_"))]:
         del os.environ[key]
-    from celery import Celery, chord
-
     import psutil
+    from celery import Celery, chord
 
     from labtasks import lab, settings
     from labtasks.redis_server import RedisServer

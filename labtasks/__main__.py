@@ -5,12 +5,12 @@ import os
 import signal
 import sys
 
-import psutil
-
 from . import procs, settings
 from .app import app
+from .errors import LabError
 from .handle import lab
-from .workers import WorkerSpec
+from .waiting import wait_until
+from .workers import checked_spec
 
 PIDFILE = "up.pid"
 
@@ -40,7 +40,7 @@ def cmd_status(args) -> int:
     print(lab.status())
     try:
         replies = app.control.inspect(timeout=1.0).active_queues() or {}
-    except Exception as exc:  # noqa: BLE001 - whatever the transport raises, say it plainly
+    except Exception as exc:  # whatever the transport raises, say it plainly
         print(f"브로커에 연결할 수 없습니다: {exc}")
         return 1
     if not replies:
@@ -51,8 +51,12 @@ def cmd_status(args) -> int:
 
 
 def cmd_worker(args) -> int:
-    spec = WorkerSpec(args.name, tuple(args.queues.split(",")), args.pool, args.concurrency,
-                      args.loglevel)
+    try:
+        spec = checked_spec(args.name, args.queues.split(","), args.pool, args.concurrency,
+                            args.loglevel)
+    except LabError as exc:
+        print(exc, file=sys.stderr)
+        return 2
     # a new interpreter: gevent must patch the standard library before anything imports it
     os.execv(sys.executable, [sys.executable, "-m", "labtasks.worker_main", *spec.args()])
 
@@ -63,9 +67,10 @@ def cmd_down(args) -> int:
         owner = pidfile.read_text().strip()
         pid = int(owner.split("-")[0])
         if settings.incarnation(pid) == owner:
-            up = psutil.Process(pid)
-            up.terminate()
-            psutil.wait_procs([up], timeout=10)
+            os.kill(pid, signal.SIGTERM)
+            # a zombie counts as stopped (psutil.wait_procs would wait out its 10 s for it)
+            with contextlib.suppress(TimeoutError):
+                wait_until(lambda: not procs.alive(pid), 10, "up 종료")
             print(f"`python -m labtasks up`(pid {pid})을 멈췄습니다.")
         pidfile.unlink(missing_ok=True)
     for line in procs.reap():
@@ -89,8 +94,8 @@ def main(argv=None) -> int:
     worker.add_argument("-l", "--loglevel", default="INFO")
     sub.add_parser("down", help="`up`이 띄운 것과 죽은 커널이 남긴 프로세스를 멈춥니다")
     args = parser.parse_args(argv)
-    return {"up": cmd_up, "status": cmd_status, "worker": cmd_worker, "down": cmd_down}[
-        args.command](args)
+    commands = {"up": cmd_up, "status": cmd_status, "worker": cmd_worker, "down": cmd_down}
+    return commands[args.command](args)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """The Celery app of the course: JSON only, task events on, and timeouts that fail fast."""
+import contextlib
 import threading
 
 from celery import Celery, Task
@@ -7,7 +8,8 @@ from kombu import pools
 from kombu.exceptions import OperationalError
 from kombu.utils.url import maybe_sanitize_url
 
-from . import settings, worker_logs  # noqa: F401 - worker_logs hooks the worker's logging
+# imported for their signal handlers: worker_logs shares a worker's log, readiness says it is up
+from . import readiness, settings, worker_logs  # noqa: F401
 from .errors import BrokerUnavailable
 
 #: Talking to a dead broker or backend gives up after about 2 s instead of retrying forever.
@@ -74,9 +76,7 @@ def forget_connections():
     # old results unsubscribe through the old backend when collected: detach it (no retry noise)
     consumer = getattr(getattr(app._local, "backend", None), "result_consumer", None)
     if getattr(consumer, "_pubsub", None) is not None:
-        try:
+        with contextlib.suppress(Exception):  # the server is gone; nothing to tell it
             consumer._pubsub.close()
-        except Exception:  # noqa: BLE001 - the server is gone; nothing to tell it
-            pass
         consumer._pubsub = None
     app._local = threading.local()  # the backend (and its result consumer) is rebuilt on use

@@ -12,26 +12,37 @@ from .tasks.periodic import SCHEDULE_ENV, to_json
 class Beat(display.Table, LoggedChild):
     """A celery beat process this kernel started, with the schedule it was given."""
 
-    stop_grace, headers, caption, empty = 5.0, ["항목", "태스크", "일정"], "beat 일정", "beat 일정 없음"
+    stop_grace = 5.0
+    headers = ["항목", "태스크", "일정"]
+    caption = "beat 일정"
+    empty = "beat 일정 없음"
 
     def __init__(self, schedule: dict, name: str = "beat"):
-        self.name, self.entries, self.schedule = name, dict(schedule), to_json(schedule)
+        self.name = name
+        self.entries = dict(schedule)
+        self.schedule = to_json(schedule)  # what the beat process is given, compared on reuse
         self.log_path = settings.make_run_dir() / f"{name}.log"
         self.schedule_path = settings.make_run_dir() / f"{name}-schedule"
 
     def rows(self):
-        def every(s):
-            s = s.total_seconds() if isinstance(s, timedelta) else s
-            return f"{s:g}초마다" if isinstance(s, (int, float)) else str(s)
-        return [[key, e["task"], every(e["schedule"])] for key, e in sorted(self.entries.items())]
+        return [[key, entry["task"], _every(entry["schedule"])]
+                for key, entry in sorted(self.entries.items())]
 
     def start(self) -> "Beat":
         self._spawn([sys.executable, "-m", "celery", "-A", "labtasks", "beat", "-l", "INFO",
                      "-s", str(self.schedule_path)], kind="beat",
                     env=dict(settings.child_env(), **{SCHEDULE_ENV: self.schedule}))
 
-        def started():
+        def started():  # beat sends beat_init as its scheduler starts
             self._check_alive(f"beat {self.name}")
-            return b"beat: Starting..." in self.log_path.read_bytes()
+            return self.said_ready()
         self._wait(started, 30.0, f"beat {self.name}의 시작", interval=0.02)
         return self
+
+
+def _every(schedule) -> str:
+    if isinstance(schedule, timedelta):
+        schedule = schedule.total_seconds()
+    if isinstance(schedule, int | float):
+        return f"{schedule:g}초마다"
+    return str(schedule)

@@ -15,8 +15,11 @@ def text_table(headers: list[str], rows: list[list[object]]) -> str:
     """The same table as plain text, for terminals and for ``repr``."""
     cells = [headers] + [[str(c) for c in row] for row in rows]
     widths = [max(_width(r[i]) for r in cells) for i in range(len(headers))]
-    return "\n".join("  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths)).rstrip()
-                     for r in cells)
+    lines = []
+    for row in cells:
+        padded = [cell + " " * (width - _width(cell)) for cell, width in zip(row, widths, strict=True)]
+        lines.append("  ".join(padded).rstrip())
+    return "\n".join(lines)
 
 
 def _width(s: str) -> int:
@@ -25,23 +28,27 @@ def _width(s: str) -> int:
 
 
 class Table:
-    """Shown as a table: subclasses give ``headers``, ``rows()``, ``caption``; ``text_headers``
-    replaces the text form's header line, ``empty`` shows when there is no row."""
+    """Shown as a table of ``headers`` and ``rows()`` (``text_headers`` in text; ``empty``: no row)."""
 
     headers: list[str] = []
     text_headers: list[str] | None = None
-    caption, empty = "", "없음"
+    caption = ""
+    empty = "없음"
 
     def rows(self) -> list[list[object]]:
         return list(self._rows)
 
     def __repr__(self):
         rows = self.rows()
-        return text_table(self.text_headers or self.headers, rows) if rows else self.empty
+        if not rows:
+            return self.empty
+        return text_table(self.text_headers or self.headers, rows)
 
     def _repr_html_(self):
         rows = self.rows()
-        return html_table(self.headers, rows, self.caption) if rows else f"<p>{escape(self.empty)}</p>"
+        if not rows:
+            return f"<p>{escape(self.empty)}</p>"
+        return html_table(self.headers, rows, self.caption)
 
 
 class Message(str):

@@ -1,13 +1,10 @@
-"""Flower, started from the kernel like a worker: ``lab.flower()``.
-
-On 127.0.0.1, behind basic auth (user ``lab``, a password per kernel; Flower 2 refuses its API to
-anonymous callers). Behind jupyter-server-proxy the URL is ``<base>proxy/absolute/<port>/`` with the
-same ``--url_prefix`` (the plain ``/proxy/<port>/`` strips it and static files would not load).
+"""Flower, started from the kernel like a worker: ``lab.flower()``. On 127.0.0.1, behind basic auth
+(user ``lab``, a password per kernel). Behind jupyter-server-proxy its URL is
+``<base>proxy/absolute/<port>/`` with the same ``--url_prefix`` (static files load only so).
 ``LABTASKS_FLOWER_PROXY`` = ``auto`` (under a Jupyter server with the proxy), ``on`` or ``off``."""
 import importlib.util
 import os
 import secrets
-import socket
 import sys
 from html import escape
 from pathlib import Path
@@ -15,16 +12,10 @@ from pathlib import Path
 import requests
 
 from . import colab, display, settings
-from .procs import LoggedChild
+from .procs import LoggedChild, free_port
 
 USER = "lab"
 READY_TIMEOUT = 30.0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def jupyter_base_url() -> str:
@@ -47,8 +38,11 @@ def behind_proxy() -> bool:
 class Flower(display.Table, LoggedChild):
     """A Flower process this kernel started."""
 
-    name, stop_grace = "flower", 5.0
-    headers, text_headers, caption = ["항목", "값"], ["Flower", ""], "Flower"
+    name = "flower"
+    stop_grace = 5.0
+    headers = ["항목", "값"]
+    text_headers = ["Flower", ""]
+    caption = "Flower"
 
     def __init__(self, persistent: bool = False, db: Path | None = None):
         self.port = free_port()

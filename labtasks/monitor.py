@@ -2,6 +2,7 @@
 receiver feeds an ``app.events.State``, ``enable_events`` is re-sent every few seconds (a worker
 started without ``-E`` is silent until asked), a lost connection is retried with a growing pause.
 Notebooks read the state under its lock: ``wait_for(result)``, ``table()``, ``summary()``…"""
+import contextlib
 import threading
 import time
 import uuid
@@ -86,7 +87,8 @@ class Monitor:
         self.connects = 0
         self.enable_every = ENABLE_EVENTS_EVERY  # seconds between enable_events broadcasts
         self._next_enable = 0.0
-        self._stop, self._ready = threading.Event(), threading.Event()
+        self._stop = threading.Event()
+        self._ready = threading.Event()
         self._changed = threading.Condition()
         self._thread: threading.Thread | None = None
         self._receiver: _Receiver | None = None
@@ -131,8 +133,10 @@ class Monitor:
             self._receiver.should_stop = True
         with self._changed:
             self._changed.notify_all()
-        if self._thread is not None and (self._thread.join(timeout) or self._thread.is_alive()):
-            return False
+        if self._thread is not None:
+            self._thread.join(timeout)
+            if self._thread.is_alive():
+                return False
         self._thread = None
         self._ready.clear()
         return True
@@ -145,7 +149,7 @@ class Monitor:
                     self._receiver = _Receiver(self, conn, handlers={"*": self._on_event},
                                                app=self.app)
                     self._receiver.capture(limit=None, timeout=None, wakeup=True)
-            except Exception as exc:  # noqa: BLE001 - any broker error: retry after a pause
+            except Exception as exc:  # any broker error: retry after a pause
                 self.last_error = exc
             finally:
                 self._ready.clear()
@@ -173,15 +177,15 @@ class Monitor:
     def _on_event(self, event):
         if event.get("type") == "labtasks-probe":
             token, seen = self._probe
-            return event.get("token") == token and seen.set()
+            if event.get("token") == token:
+                seen.set()
+            return
         self.state.event(event)
         with self._changed:
             self._changed.notify_all()
         for listener in list(self._listeners):
-            try:
+            with contextlib.suppress(Exception):  # a broken listener must not stop the monitor
                 listener(event)
-            except Exception:  # noqa: BLE001 - a broken listener must not stop the monitor
-                pass
 
     def add_listener(self, fn) -> None:
         """Call ``fn(event)`` after each event (in the monitor's thread: keep it short)."""

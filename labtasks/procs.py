@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 from collections import deque
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import psutil
 
-from . import settings
+from . import readiness, settings
 from .errors import LabError
 from .waiting import wait_until
 
@@ -47,16 +48,43 @@ def alive(pid: int) -> bool:
         return False
 
 
-def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM, grace: float = 10.0) -> None:
-    """Send ``sig`` to the child's group, SIGKILL it after ``grace`` seconds."""
-    if proc.poll() is None:
-        _signal_group(proc.pid, sig)
-        try:
-            proc.wait(grace)
-        except subprocess.TimeoutExpired:
-            _signal_group(proc.pid, signal.SIGKILL)
-            proc.wait(5)
-    _signal_group(proc.pid, signal.SIGKILL)  # pool children the leader left behind, if any
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def stop(proc: subprocess.Popen | int, grace: float = 10.0) -> bool:
+    """SIGTERM to ``proc`` (our child, or any pid), SIGKILL to its process group after ``grace``
+    seconds, and at the end for any pool child it left behind. True if it ended within grace."""
+    pid = proc if isinstance(proc, int) else proc.pid
+    ended = True
+    running = alive(pid) if isinstance(proc, int) else proc.poll() is None
+    if running:
+        terminate(pid)
+        ended = _wait_gone(proc, grace)
+        if not ended:
+            _signal_group(pid, signal.SIGKILL)
+            _wait_gone(proc, 5)
+    _signal_group(pid, signal.SIGKILL)
+    return ended
+
+
+def terminate(pid: int) -> None:
+    """SIGTERM to the leader alone (pool children signalled too would die mid-task); no wait."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.kill(pid, signal.SIGTERM)
+
+
+def _wait_gone(proc: subprocess.Popen | int, timeout: float) -> bool:
+    if not isinstance(proc, int):
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout)
+        return proc.poll() is not None
+    with contextlib.suppress(psutil.NoSuchProcess):
+        return not psutil.wait_procs([psutil.Process(proc)], timeout=timeout)[1]
+    return True
 
 
 def _signal_group(pgid: int, sig: int):
@@ -98,15 +126,27 @@ class LogTail(list):
 
 
 class LoggedChild:
-    """What a started process and its log file have in common (Redis, workers, beat, Flower)."""
+    """What a started process and its log file have in common (Redis, workers, beat, Flower).
+    A Celery process among them says it is ready by writing ``ready_path`` (see readiness)."""
 
     proc: subprocess.Popen | None = None
     log_path: Path
     stop_grace: float = 10.0
-    pid = property(lambda self: self.proc.pid if self.proc else None)
+
+    @property
+    def pid(self) -> int | None:
+        return self.proc.pid if self.proc else None
+
+    @property
+    def ready_path(self) -> Path:
+        return self.log_path.with_suffix(".ready")
 
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
+
+    def said_ready(self) -> bool:
+        """True once the process sent its readiness signal (``worker_ready``, ``beat_init``)."""
+        return self.ready_path.exists()
 
     def logs(self, n: int = 20) -> LogTail:
         """The last ``n`` lines of the process's log."""
@@ -114,6 +154,9 @@ class LoggedChild:
 
     def _spawn(self, argv, kind: str, env: dict | None = None, cwd: Path | None = None) -> None:
         self.log_path.write_bytes(b"")
+        self.ready_path.unlink(missing_ok=True)
+        if env is not None:
+            env = {**env, readiness.ENV: str(self.ready_path)}
         self.proc = spawn(argv, log=self.log_path, kind=kind, name=getattr(self, "name", kind),
                           env=env, cwd=cwd)
 
@@ -131,12 +174,12 @@ class LoggedChild:
                            + "\n".join(self.logs(15)))
 
     def stop(self) -> None:
-        """SIGTERM to its group, SIGKILL after ``stop_grace`` seconds."""
+        """SIGTERM, then SIGKILL to its group after ``stop_grace`` seconds."""
         if self.proc is not None:
             stop(self.proc, grace=self.stop_grace)
             self.proc = None
 
     def terminate(self) -> None:
-        """SIGTERM to its group without waiting (``stop()`` waits): several stop at once."""
-        self.alive() and _signal_group(self.proc.pid, signal.SIGTERM)
-
+        """SIGTERM without waiting (``stop()`` waits): several stop at once."""
+        if self.alive():
+            terminate(self.proc.pid)

@@ -15,7 +15,9 @@ def path() -> Path:
 
 
 def load() -> dict[str, dict[str, bool]]:
-    return json.loads(path().read_text()) if path().exists() else {}
+    if not path().exists():
+        return {}
+    return json.loads(path().read_text())
 
 
 def record(chapter: str, exercise: int, passed: bool) -> None:
@@ -29,8 +31,14 @@ def record(chapter: str, exercise: int, passed: bool) -> None:
 
 
 class Progress(Table):
-    headers, caption, empty = ["장", "통과", "아직"], "연습문제 진도", "아직 확인한 연습문제가 없습니다."
+    headers = ["장", "통과", "아직"]
+    caption = "연습문제 진도"
+    empty = "아직 확인한 연습문제가 없습니다."
 
     def rows(self):
-        return [[chapter] + [", ".join(f"연습 {n}" for n, ok in sorted(done.items()) if ok == want)
-                             or "-" for want in (True, False)] for chapter, done in sorted(load().items())]
+        rows = []
+        for chapter, verdicts in sorted(load().items()):
+            passed = [f"연습 {n}" for n, ok in sorted(verdicts.items()) if ok]
+            failed = [f"연습 {n}" for n, ok in sorted(verdicts.items()) if not ok]
+            rows.append([chapter, ", ".join(passed) or "-", ", ".join(failed) or "-"])
+        return rows

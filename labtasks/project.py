@@ -8,8 +8,8 @@ from pathlib import Path
 import requests
 
 from . import display, settings
-from .flower import behind_proxy, free_port, jupyter_base_url
-from .procs import LoggedChild
+from .flower import behind_proxy, jupyter_base_url
+from .procs import LoggedChild, free_port
 
 READY_TIMEOUT = 30.0
 

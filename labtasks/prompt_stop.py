@@ -1,7 +1,8 @@
-"""Let an idle worker end its warm shutdown at once, every shutdown signal still sent (Celery's own
-path waits for prefork children, 1 s each, or for its event loop's poll, 0.7 s to 4 s): the signal
-wakes the loop; with no task active, reserved or held for its ETA, each pool child is told to exit
-(``worker_process_shutdown``), queued acks go out, ``worker_shutdown`` is sent, then the exit."""
+"""Let an idle worker end its warm shutdown at once (Celery's own waits 1 s per prefork child, or
+its loop's poll, up to 5 s): with no task active, reserved or held for its ETA, each pool child is
+told to exit, queued acks go out, ``worker_shutdown`` is sent, then the exit. It reads private state
+of Celery 5.7, kombu 5.7, billiard 4.3 (bounded in pyproject.toml); when some is missing it logs
+what and leaves Celery's own warm shutdown."""
 import os
 import sys
 import time
@@ -9,7 +10,25 @@ from itertools import repeat
 
 import psutil
 from celery import bootsteps, signals
+from celery.concurrency.prefork import TaskPool as PreforkPool
+from celery.utils.log import get_logger
 from celery.worker import state
+
+logger = get_logger(__name__)
+
+
+def missing_internals(worker) -> list[str]:
+    """The private attributes the quick stop reads that this worker's libraries do not have."""
+    consumer = worker.consumer
+    needed = [(state, "active_requests"), (state, "reserved_requests"),
+              (consumer, "initial_prefetch_count"), (getattr(consumer, "qos", None), "value")]
+    if getattr(worker, "hub", None) is not None:
+        needed += [(worker.hub, "create_loop"), (worker.hub, "close")]
+    if isinstance(worker.pool, PreforkPool):
+        pool = getattr(worker.pool, "_pool", None)
+        needed += [(worker.pool, "_pool"), (pool, "_pool"), (pool, "_stop_task_handler"),
+                   (pool, "_task_handler")]
+    return [name for owner, name in needed if not hasattr(owner, name)]
 
 
 class ExitWhenIdle(bootsteps.StartStopStep):
@@ -22,22 +41,28 @@ class ExitWhenIdle(bootsteps.StartStopStep):
             import gevent
             signals.worker_shutting_down.connect(lambda **_: gevent.spawn(self.stop, worker),
                                                  weak=False)
-        elif getattr(worker, "hub", None) is not None:  # the event loop: a pipe wakes its poll
+        elif hasattr(getattr(worker, "hub", None), "add_reader"):  # the loop: a pipe wakes it
             wake_r, wake_w = os.pipe()
             worker.hub.add_reader(wake_r, os.read, wake_r, 1)
             signals.worker_shutting_down.connect(lambda **_: os.write(wake_w, b"!"), weak=False)
 
     def stop(self, worker):
-        held = getattr(worker.consumer.qos, "value", 0) > worker.consumer.initial_prefetch_count
+        missing = missing_internals(worker)
+        if missing:
+            logger.warning("labtasks quick stop skipped, Celery's warm shutdown instead: "
+                           "this Celery/kombu/billiard has no %s", ", ".join(missing))
+            return
+        held = worker.consumer.qos.value > worker.consumer.initial_prefetch_count
         if state.active_requests or state.reserved_requests or held:  # held: prefetch grew per ETA
             return  # tasks to finish or to give back: the normal warm shutdown
         hub = getattr(worker, "hub", None)
-        pool = getattr(worker.pool, "_pool", None)  # billiard's pool (prefork), or gevent's
-        if pool is not None and not worker.pool.is_green:
+        if isinstance(worker.pool, PreforkPool):
+            pool = worker.pool._pool
             children = [psutil.Process(p.pid) for p in pool._pool if p.pid]
             pool._stop_task_handler(pool._task_handler)  # a "no more work" sentinel per child
             # billiard's result handler, run by the loop, SIGTERMs each child that said DEATH
-            loop, deadline = hub.create_loop() if hub else repeat(None), time.monotonic() + 5
+            loop = hub.create_loop() if hub else repeat(None)
+            deadline = time.monotonic() + 5
             while psutil.wait_procs(children, timeout=0.01)[1] and time.monotonic() < deadline:
                 next(loop)
         if hub is not None:

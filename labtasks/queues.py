@@ -1,5 +1,7 @@
 """How many messages wait in a broker's queue, and throwing them away: the same on Redis and
 RabbitMQ (a passive ``queue_declare`` counts without ever creating the queue)."""
+import contextlib
+
 from .app import app
 from .waiting import wait_until
 
@@ -7,14 +9,12 @@ from .waiting import wait_until
 def length(name: str, wait_for: int | None = None, timeout: float = 3.0) -> int:
     """Messages waiting in queue ``name`` (0 if none); with ``wait_for``, ask until that many are
     counted (RabbitMQ counts a message just published a moment later)."""
-    count = lengths([name])[name]
-    if wait_for is not None and count < wait_for:
-        try:
-            count = wait_until(lambda: (n := lengths([name])[name]) >= wait_for and n, timeout,
-                               f"큐 {name}에 메시지 {wait_for}개", interval=0.05)
-        except TimeoutError:
-            count = lengths([name])[name]
-    return count
+    if wait_for is None:
+        return lengths([name])[name]
+    with contextlib.suppress(TimeoutError):
+        wait_until(lambda: lengths([name])[name] >= wait_for, timeout,
+                   f"큐 {name}에 메시지 {wait_for}개", interval=0.05)
+    return lengths([name])[name]
 
 
 def lengths(names) -> dict[str, int]:

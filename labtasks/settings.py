@@ -33,7 +33,8 @@ def run_dir() -> Path:
 
 def make_run_dir() -> Path:
     """Create the run folder (and its parent) with mode 0700, when something is started."""
-    (path := run_dir()).mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = run_dir()
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(path.parent, 0o700)
     return path
 
@@ -59,8 +60,9 @@ def broker_url() -> str:
 def result_backend() -> str:
     """The environment's backend, else the broker when it is Redis, else Celery's rpc://."""
     broker = broker_url()
-    return os.environ.get("CELERY_RESULT_BACKEND") or (
-        broker if broker.startswith("redis") else "rpc://")
+    if os.environ.get("CELERY_RESULT_BACKEND"):
+        return os.environ["CELERY_RESULT_BACKEND"]
+    return broker if broker.startswith("redis") else "rpc://"
 
 
 def child_env() -> dict[str, str]:

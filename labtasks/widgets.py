@@ -93,7 +93,7 @@ class TaskBoard(Live):
         action = self.actions[label]
         try:
             result = action.apply_async() if hasattr(action, "apply_async") else action()
-        except Exception as exc:  # noqa: BLE001 - shown on the board, then raised for code callers
+        except Exception as exc:  # shown on the board, then raised for code callers
             self.status.value = f"<span style='color:#e53935'>보내지 못했습니다: {escape(str(exc))}</span>"
             raise
         with self._lock:
@@ -133,7 +133,7 @@ class TaskBoard(Live):
         if record.id not in self._names:
             try:
                 self._names[record.id] = AsyncResult(record.id, app=self.monitor.app).name
-            except Exception:  # noqa: BLE001 - no backend reachable: keep the record nameless
+            except Exception:  # no backend reachable: keep the record nameless
                 return record
         return dataclasses.replace(record, name=self._names[record.id])
 

@@ -9,11 +9,11 @@ if __name__ == "__main__":
     from celery import maybe_patch_concurrency
     maybe_patch_concurrency(["celery", *sys.argv[1:]])
 
-from celery.bin.base import CLIContext  # noqa: E402
-from celery.bin.worker import worker  # noqa: E402
+from celery.bin.base import CLIContext
+from celery.bin.worker import worker
 
-from labtasks.app import app  # noqa: E402
-from labtasks.prompt_stop import install  # noqa: E402
+from labtasks.app import app
+from labtasks.prompt_stop import install
 
 
 def main(argv: list[str]) -> None:

@@ -18,11 +18,13 @@ _POOLS = {"thread": "threads"}
 
 @dataclass(frozen=True)
 class WorkerSpec:
-    """What a worker is started with; two specs that are equal give the same worker."""
+    """What a worker is started with; two specs that are equal give the same worker.
+    ``concurrency`` None: Celery's own default (as many as CPUs), or not known."""
+
     name: str
     queues: tuple[str, ...] = ("celery",)
     pool: str = "prefork"
-    concurrency: int = 2
+    concurrency: int | None = 2
     loglevel: str = "INFO"
     options: tuple[str, ...] = ()
     app: str = "labtasks"  # or the learner's module (``-A worker``), run in ``folder``
@@ -35,7 +37,7 @@ class WorkerSpec:
 
     def args(self) -> list[str]:
         """The worker's options after ``celery -A labtasks worker``."""
-        sized = ["-c", str(self.concurrency)] if self.concurrency else []  # 0: Celery's default
+        sized = [] if self.concurrency is None else ["-c", str(self.concurrency)]
         return ["-P", self.pool, *sized, "-n", f"{self.name}@%h",
                 "-Q", ",".join(self.queues), "-E", "--without-mingle", "--without-gossip",
                 "-l", self.loglevel, *self.options]
@@ -45,34 +47,73 @@ class WorkerSpec:
         return " ".join(["celery", "-A", self.app, "worker", *self.args()])
 
 
+def checked_spec(name, queues, pool="prefork", concurrency=2, loglevel="INFO",
+                 options=()) -> WorkerSpec:
+    """The spec of a worker the lab is asked to start; a value Celery would take silently and
+    run wrongly (no queue, no process, a node name with a space) raises ``LabError`` first."""
+    if isinstance(queues, str):
+        queues = [queues]
+    queues = tuple(queues)
+    if not isinstance(name, str) or not name or any(ch.isspace() for ch in name) or "@" in name:
+        raise LabError(f"워커 이름 {name!r}은(는) 쓸 수 없습니다: 빈칸이나 @ 없이 한 단어로 "
+                       "적으세요 (예: \"w1\"). 노드 이름의 @ 뒤(호스트)는 랩이 붙입니다.")
+    if not queues or not all(isinstance(q, str) and q and q.strip() == q and "," not in q
+                             for q in queues):
+        raise LabError(f"큐 목록 {list(queues)!r}이(가) 올바르지 않습니다: 워커가 소비할 큐 이름을 "
+                       "하나 이상 적으세요 (예: queues=[\"celery\"]).")
+    if concurrency is not None and (isinstance(concurrency, bool)
+                                    or not isinstance(concurrency, int) or concurrency < 1):
+        raise LabError(f"동시성 {concurrency!r}은(는) 쓸 수 없습니다: 1 이상의 정수를 적으세요 "
+                       "(Celery의 기본값인 CPU 수를 쓰려면 None).")
+    return WorkerSpec(name, queues, pool, concurrency, loglevel, tuple(options))
+
+
 def ping(nodename: str, timeout: float = 1.0) -> bool:
     """True if the worker ``nodename`` answers a control ping within ``timeout`` seconds."""
     replies = app.control.ping(destination=[nodename], timeout=timeout, limit=1)
     return any(nodename in reply for reply in replies)
 
 
-class _Shown(display.Table):
+class WorkerTable(display.Table, list):
     headers = HEADERS
     caption = "워커"
+    empty = "워커 없음"
 
     def rows(self):
-        return [[self.name, ",".join(self.spec.queues), self.spec.pool,
-                 str(self.spec.concurrency), self.state()]]
+        rows = []
+        for worker in self:
+            concurrency = "기본값" if worker.spec.concurrency is None else worker.spec.concurrency
+            rows.append([worker.name, ",".join(worker.spec.queues), worker.spec.pool,
+                         str(concurrency), worker.state()])
+        return rows
+
+
+class _ShownAsTable:
+    """A worker shows as its one-row table, and the same worker as a terminal command."""
+
+    def __repr__(self):
+        return repr(WorkerTable([self]))
 
     def _repr_html_(self):
-        return super()._repr_html_() + (
-            f"<p>터미널에서 같은 워커: <code>{self.spec.command()}</code></p>")
+        command = self.spec.command()
+        return WorkerTable([self])._repr_html_() + f"<p>터미널에서 같은 워커: <code>{command}</code></p>"
 
 
-class Worker(_Shown, LoggedChild):
-    """A worker process this kernel started; ready once it answers a ping."""
+class Worker(_ShownAsTable, LoggedChild):
+    """A worker process this kernel started; ready once it said so (``worker_ready``) and
+    answers a ping."""
 
     def __init__(self, spec: WorkerSpec):
         self.spec = spec
         self.log_path = settings.make_run_dir() / f"worker-{spec.name}.log"
 
-    name = property(lambda self: self.spec.name)
-    nodename = property(lambda self: self.spec.nodename)
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def nodename(self) -> str:
+        return self.spec.nodename
 
     def start(self, prefix: tuple[str, ...] = ()) -> "Worker":
         """Start it (``prefix``: a command put in front, e.g. ``taskset -c 0``)."""
@@ -83,15 +124,13 @@ class Worker(_Shown, LoggedChild):
             self._spawn([*prefix, sys.executable, "-m", "celery", "-A", self.spec.app, "worker",
                          *self.spec.args()], kind="worker", env=project_env(self.spec.folder),
                         cwd=self.spec.folder)
-        # the transport and backend modules load while the worker boots, not in the first ping
-        app.connection_for_write().transport
-        app.backend
+        _load_transport_and_backend()
 
         def answers():
             self._check_alive(f"워커 {self.name}")
-            # below INFO there is no "ready." line: then ping every time
-            return ((b" ready." in self.log_path.read_bytes() or self.spec.loglevel != "INFO")
-                    and ping(self.nodename, 1.0))
+            # the learner's own app has no readiness hook of the lab's: a ping alone tells
+            said = self.spec.app != "labtasks" or self.said_ready()
+            return said and ping(self.nodename, 1.0)
         self._wait(answers, READY_TIMEOUT, f"워커 {self.name}의 ping 응답", interval=0.01)
         return self
 
@@ -99,7 +138,12 @@ class Worker(_Shown, LoggedChild):
         return "실행 중" if self.alive() else "멈춤"
 
 
-class ExternalWorker(_Shown):
+def _load_transport_and_backend():
+    """Load the transport and backend modules while a worker boots, not in the first ping."""
+    return app.connection_for_write().transport, app.backend
+
+
+class ExternalWorker(_ShownAsTable):
     """A worker somebody else runs (a compose service): the kernel uses it, never kills it.
 
     ``stop()`` asks it to stop consuming its queues (``cancel_consumer``), which is all a notebook
@@ -107,30 +151,33 @@ class ExternalWorker(_Shown):
     """
 
     def __init__(self, spec: WorkerSpec, nodename: str):
-        self.spec, self.nodename, self.name = spec, nodename, spec.name
+        self.spec = spec
+        self.name = spec.name
+        self.nodename = nodename
         self.paused = False
 
     def alive(self) -> bool:
         return ping(self.nodename, 1.0)
 
     def logs(self, n: int = 20) -> LogTail:
-        return LogTail.of(worker_logs.path_for(self.name), n) or LogTail(
-            [f"(외부 워커 {self.nodename}의 로그는 `docker compose logs`로 확인하세요.)"])
+        shared = LogTail.of(worker_logs.path_for(self.name), n)
+        if shared:
+            return shared
+        return LogTail([f"(외부 워커 {self.nodename}의 로그는 `docker compose logs`로 확인하세요.)"])
 
-    def _control(self, command: str, queues) -> None:
-        """``add_consumer`` or ``cancel_consumer`` for each queue, waiting for the reply."""
+    def _control(self, command, queues) -> None:
+        """``app.control.add_consumer`` or ``cancel_consumer`` for each queue, with its reply."""
         for queue in queues:
-            getattr(app.control, command)(queue, destination=[self.nodename], reply=True,
-                                          timeout=5.0)
+            command(queue, destination=[self.nodename], reply=True, timeout=5.0)
 
     def stop(self) -> None:
         """Stop taking tasks from its queues; the process itself is not ours to stop."""
         if not self.paused:
-            self._control("cancel_consumer", self.spec.queues)
+            self._control(app.control.cancel_consumer, self.spec.queues)
             self.paused = True
 
     def resume(self) -> "ExternalWorker":
-        self._control("add_consumer", self.spec.queues)
+        self._control(app.control.add_consumer, self.spec.queues)
         self.paused = False
         return self
 
@@ -140,7 +187,7 @@ class ExternalWorker(_Shown):
         self.spec = replace(self.spec, queues=self.spec.queues + missing)
         if self.paused:
             return self.resume()
-        self._control("add_consumer", missing)
+        self._control(app.control.add_consumer, missing)
         return self
 
     def state(self) -> str:
@@ -153,22 +200,13 @@ def find_external(name: str, timeout: float = 1.0) -> ExternalWorker | None:
     for nodename, queues in sorted(found.items()):
         if nodename.partition("@")[0] != name:
             continue
-        stats = (app.control.inspect([nodename], timeout=timeout, limit=1).stats() or {}).get(
-            nodename, {})
-        pool = stats.get("pool", {})
+        replies = app.control.inspect([nodename], timeout=timeout, limit=1).stats() or {}
+        pool = replies.get(nodename, {}).get("pool", {})
         # "celery.concurrency.prefork:TaskPool" -> "prefork"
         module = pool.get("implementation", "").split(":", 1)[0].rsplit(".", 1)[-1]
+        concurrency = pool.get("max-concurrency") or None
         spec = WorkerSpec(name, tuple(q["name"] for q in queues), _POOLS.get(module, module),
-                          int(pool.get("max-concurrency", 0)))
+                          concurrency)
         return ExternalWorker(spec, nodename)
     return None
 
-
-class WorkerTable(display.Table, list):
-    headers, caption, empty = HEADERS, "워커", "워커 없음"
-
-    def rows(self):
-        return [w.rows()[0] for w in self]
-
-
-__all__ = ["ExternalWorker", "Worker", "WorkerSpec", "WorkerTable", "find_external", "ping"]

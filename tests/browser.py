@@ -13,7 +13,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-
 from labserver import ROOT, clean_env, jupyter
 
 CHROMIUM = os.environ.get("LABTASKS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"

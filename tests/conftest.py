@@ -1,7 +1,9 @@
 """Shared helpers: run code in a fresh Python process or a real Jupyter kernel, with a clean env.
 
-Tests never call ``lab.up()`` inside the pytest process itself: it would export the broker URL
-to every kernel that nbval starts afterwards.
+Most tests run the lab in a fresh process. The few that call ``lab.up()`` in the pytest process
+itself (test_workers, test_monitor, test_durability) call ``lab.down()`` when their module ends:
+``up()`` exports the broker URL, which every kernel nbval starts afterwards would inherit, and
+``down()`` takes it back. ``_lab_gives_back_the_environment`` checks that after every module.
 """
 import json
 import os
@@ -15,6 +17,15 @@ import psutil
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _lab_gives_back_the_environment():
+    names = ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND")
+    before = {name: os.environ.get(name) for name in names}
+    yield
+    after = {name: os.environ.get(name) for name in names}
+    assert after == before, "this module left lab.up()'s broker and backend in the environment"
 
 
 def clean_env(**extra) -> dict:

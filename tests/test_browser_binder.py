@@ -5,10 +5,18 @@ import subprocess
 import sys
 import time
 
+from browser import (  # noqa: F401 - the fixture browser
+    ARTIFACTS,
+    ROOT,
+    By,
+    browser,
+    clean_env,
+    jupyter,
+    lab_settings,
+    output_rows,
+    wait,
+)
 from labserver import stop
-
-from browser import (ARTIFACTS, By, ROOT, browser, clean_env, jupyter, lab_settings,  # noqa: F401
-                     output_rows, wait)
 
 
 def test_binder_launcher_opens_flower_in_jupyterlab(tmp_path, browser):

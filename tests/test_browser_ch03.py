@@ -4,8 +4,7 @@ rendered as widgets and its urgent button brings a task to SUCCESS on the board;
 
 Screenshots go to ``test-artifacts/browser/``; skipped without chromium (tests/browser.py)."""
 
-from browser import (  # noqa: F401 - the fixtures browser, lab_server
-    ARTIFACTS, By, browser, lab_server, notebook_text, run_cell, run_up_to, wait)
+from browser import ARTIFACTS, By, browser, lab_server, notebook_text, run_cell, run_up_to, wait  # noqa: F401 - the fixtures browser, lab_server
 
 
 def test_chapter03_urgent_button_reaches_success_on_the_board(lab_server, browser):

@@ -6,8 +6,7 @@ Screenshots go to ``test-artifacts/browser/``; skipped without chromium (tests/b
 import re
 import time
 
-from browser import (  # noqa: F401 - the fixtures browser, lab_server
-    ARTIFACTS, By, browser, cells, lab_server, output_rows, run_up_to, source, wait)
+from browser import ARTIFACTS, By, browser, cells, lab_server, output_rows, run_up_to, source, wait  # noqa: F401 - the fixtures browser, lab_server
 
 
 def test_flower_through_jupyter_server_proxy_lists_the_worker_and_is_styled(lab_server, browser):

@@ -4,8 +4,7 @@ moves forward between two reads while the task runs, and ends at 20/20.
 Screenshots go to ``test-artifacts/browser/``; skipped without chromium (tests/browser.py)."""
 import re
 
-from browser import (  # noqa: F401 - the fixtures browser, lab_server
-    ARTIFACTS, By, browser, cells, lab_server, run_cell, run_up_to, wait)
+from browser import ARTIFACTS, By, browser, cells, lab_server, run_cell, run_up_to, wait  # noqa: F401 - the fixtures browser, lab_server
 
 
 def test_chapter11_progress_bar_moves_while_the_task_runs(lab_server, browser):

@@ -26,9 +26,8 @@ if not COLAB_STACK:
     pytest.skip("Colab 재현 환경(ipywidgets 7, notebook 6)이 아닙니다 (.ci/colab_leg.sh)",
                 allow_module_level=True)
 
-from labserver import ROOT, Server, clean_env, free_port, stop  # noqa: E402
-
-from browser import ARTIFACTS, By, browser, wait  # noqa: E402,F401 - the browser fixture
+from browser import ARTIFACTS, By, browser, wait  # noqa: F401 - the browser fixture
+from labserver import ROOT, Server, clean_env, free_port, stop
 
 RUN_TIMEOUT = 240
 

@@ -18,7 +18,7 @@ from packaging.requirements import Requirement
 from conftest import ROOT, clean_env
 
 sys.path.insert(0, str(ROOT / "tools"))
-import colab_cells  # noqa: E402
+import colab_cells
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 

@@ -97,8 +97,8 @@ def test_exercise_3(fl):
 ], ids=["literal", "guessed", "auth-ignored", "hard-coded", "address-ignored", "raises-on-none"])
 def test_exercise_3_wrong(fl, wrong):
     if wrong == "hard-coded":
-        wrong = lambda u, a: 200 if a == fl.auth else 401
+        wrong = lambda u, a: 200 if a == fl.auth else 401  # noqa: E731 - a learner's one-liner
     elif wrong == "address-ignored":
-        wrong = lambda u, a: requests.get(fl.local_url + "api/workers", auth=a).status_code
+        wrong = lambda u, a: requests.get(fl.local_url + "api/workers", auth=a).status_code  # noqa: E731
     with pytest.raises(AssertionError, match=r"[가-힣]"):
         확인.연습_3(wrong)

@@ -1,7 +1,7 @@
-"""Chapter 10's checks: each solution passes, valid alternative forms pass, plausible wrong
-answers fail with a hint, the placeholder only reminds. The crontab exercises are judged by the run times beat would compute (in Seoul time)
-from a fixed "now" and by their fields; the schedule entry by its task, arguments, period and
-expires."""
+"""Chapter 10's checks: each solution passes, valid alternative forms pass, plausible wrong answers
+fail with a hint, the placeholder only reminds. The crontab exercises are judged by the run
+times beat would compute (in Seoul time) from a fixed "now" and by their fields; the schedule
+entry by its task, arguments, period and expires."""
 from datetime import timedelta
 
 import pytest

@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 import requests
+from labserver import ROOT, clean_env, jupyter
 
 from conftest import wait_gone
-from labserver import ROOT, clean_env, jupyter
 
 SETUP = """
 import json, os, psutil, requests

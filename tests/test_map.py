@@ -10,9 +10,9 @@ from celery.backends.rpc import RPCBackend
 
 from labtasks import lab, queues
 from labtasks.errors import LabError
-from labtasks.widgets import _results
 from labtasks.tasks import slow_add, urgent_call
 from labtasks.waiting import wait_until
+from labtasks.widgets import _results
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ import pytest
 from labtasks import app, lab, monitor, settings
 from labtasks.chapters import views
 from labtasks.tasks import add
+from labtasks.waiting import wait_until
 
 
 @pytest.fixture(scope="module")
@@ -80,19 +81,25 @@ def test_switches_events_on_for_a_worker_started_without_them(mon, tmp_path):
         log=tmp_path / "quiet.log", kind="worker", name="quiet",
         env=dict(settings.child_env(), PYTHONPATH=str(tmp_path)))
     try:
-        deadline = time.monotonic() + 30
-        while not ping(node, 1.0):
-            assert proc.poll() is None and time.monotonic() < deadline, \
-                (tmp_path / "quiet.log").read_text()
+        def answers():
+            assert proc.poll() is None, (tmp_path / "quiet.log").read_text()
+            return ping(node, 1.0)
+        wait_until(answers, 30, "quiet 워커의 ping 응답")
         quiet = app.send_task("quiet_add", (1, 1), queue="quiet")
         assert quiet.get(timeout=15) == 2
-        time.sleep(1.0)  # its events would have arrived long before (wide margin)
+        assert mon.start(5).ready  # a probe sent after the task came back: events are flowing
         assert mon.task(quiet.id).started is None  # only the caller's task-sent was seen
-        mon.enable_every, mon._next_enable = 0.2, 0.0
-        time.sleep(1.0)
-        loud = app.send_task("quiet_add", (2, 2), queue="quiet")
-        record = mon.wait_for(loud, "SUCCESS", timeout=15)
-        assert record.started is not None and record.worker == node
+        mon.enable_every = 0.2
+        mon._next_enable = 0.0
+
+        def a_loud_task():  # until the broadcast has reached the worker: its task is seen running
+            loud = app.send_task("quiet_add", (2, 2), queue="quiet")
+            assert loud.get(timeout=15) == 4
+            mon.start(5)  # a probe sent after the task came back: its events, if any, are in
+            record = mon.task(loud.id)
+            return record if record.started is not None else None
+        record = wait_until(a_loud_task, 15, "워커가 태스크 이벤트를 보내기 시작")
+        assert record.state == "SUCCESS" and record.worker == node
     finally:
         mon.enable_every, mon._next_enable = monitor.ENABLE_EVENTS_EVERY, 0.0
         procs.stop(proc)
@@ -118,7 +125,7 @@ def test_lab_down_stops_the_monitor():
     m = lab.monitor()
     assert m.running()
     lab.down()
-    assert not m.running() and lab.monitor_ is None
+    assert not m.running() and lab.started.monitor is None
 
 
 @pytest.mark.skipif(bool(settings.broker_from_env()), reason="restarts the embedded Redis")
@@ -127,14 +134,11 @@ def test_reconnects_after_the_broker_restarts():
     try:
         m = lab.monitor()
         first = m.connects
-        lab.redis.stop()  # the broker goes away under the running monitor
-        time.sleep(1.0)
-        assert m.running() and not m.ready
-        lab.redis.start()
-        deadline = time.monotonic() + 20
-        while not (m.ready and m.connects > first) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert m.ready and m.connects > first, m.last_error
+        lab.started.redis.stop()  # the broker goes away under the running monitor
+        wait_until(lambda: not m.ready, 10, "모니터가 끊김을 알아차리기")
+        assert m.running()
+        lab.started.redis.start()
+        wait_until(lambda: m.ready and m.connects > first, 20, f"모니터 재연결 ({m.last_error})")
         lab.worker("mon2", queues=["celery"], concurrency=1)
         assert m.wait_for(add.delay(2, 3), timeout=15).state == "SUCCESS"
     finally:

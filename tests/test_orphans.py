@@ -68,4 +68,5 @@ def test_the_reaper_kills_what_a_dead_kernel_left_and_spares_a_reused_pid():
         assert stranger.poll() is None and not folder.exists()
         assert settings.run_dir().exists()  # the living's folders stay
     finally:
-        stranger.kill(); stranger.wait()
+        stranger.kill()
+        stranger.wait()

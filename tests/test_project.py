@@ -107,7 +107,7 @@ def test_the_web_app_is_served_for_real_and_reused(project):
 def test_a_web_app_that_cannot_start_says_why_in_korean(project):
     with pytest.raises(LabError, match="웹 앱 없는앱:app") as caught:
         lab.web("없는앱:app")
-    assert "없는앱" in str(caught.value) and lab.web_ is None
+    assert "없는앱" in str(caught.value) and lab.started.web is None
 
 
 KERNEL_START = """

@@ -1,7 +1,7 @@
 """At-least-once delivery with real processes: SIGKILL a worker in the middle of 100 acks_late
 tasks, start a replacement, and every result still arrives. Re-executions are counted and shown.
 
-Runs in a fresh interpreter (the tests never call ``lab.up()`` in the pytest process). The broker
+Runs in a fresh interpreter, as a notebook's kernel would run it. The broker
 is the embedded Redis, or the one ``CELERY_BROKER_URL`` names (the RabbitMQ leg of CI).
 """
 import os
@@ -14,7 +14,7 @@ from labtasks import lab
 from labtasks.chapters import failures
 lab.up()
 try:
-    run = failures.crash_run(failures.record_once, n=100, seconds=0.1, kill_after=20,
+    run = failures.crash_run(failures.record_once, n=100, seconds=0.05, kill_after=20,
                              idle=20.0, queue="reliability")
 finally:
     lab.down()

@@ -1,17 +1,14 @@
 """Kernel-backed workers: ready on return, idempotent by name, logs, stop, and a clear error."""
 import os
 import signal
-import subprocess
 
 import psutil
 import pytest
 
 from conftest import group_members, wait_gone
-from labtasks import lab, queues, settings
-from labtasks.app import forget_connections
+from labtasks import lab, settings
 from labtasks.errors import LabError
 from labtasks.tasks import add
-from labtasks.waiting import wait_until
 
 pytestmark = pytest.mark.skipif(bool(settings.workers_are_external()),
                                 reason="about workers the kernel starts")
@@ -75,48 +72,20 @@ def test_a_killed_worker_is_seen_as_dead_and_restarted_by_name():
     assert again.alive() and again.pid != w.pid  # the same name, started anew
 
 
-@pytest.fixture
-def rabbitmq(monkeypatch):
-    """The lab on the machine's RabbitMQ (a fresh vhost) with a Redis result backend."""
-    pytest.importorskip("amqp")
-    vhost = f"labtasks-ack-{os.getpid()}"  # apart from any other run on this machine
-    subprocess.run(["rabbitmqctl", "-q", "delete_vhost", vhost], capture_output=True)
-    made = subprocess.run(["rabbitmqctl", "-q", "add_vhost", vhost], capture_output=True)
-    if made.returncode != 0:
-        pytest.skip("no RabbitMQ on this machine")
-    subprocess.run(["rabbitmqctl", "-q", "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"],
-                   check=True)
-    lab.down()
-    monkeypatch.setenv("CELERY_BROKER_URL", f"amqp://guest:guest@127.0.0.1:5672/{vhost}")
-    monkeypatch.setenv("CELERY_RESULT_BACKEND", "redis://127.0.0.1:6379/9")
-    forget_connections()
-    lab.up()
-    yield
-    lab.down()
-    forget_connections()
-    subprocess.run(["rabbitmqctl", "-q", "delete_vhost", vhost], capture_output=True)
-
-
-@pytest.mark.parametrize("pool", ["solo", "prefork", "threads", "gevent"])
-def test_a_quick_stop_loses_no_acknowledgement(rabbitmq, pool):
-    """The idle worker's quick exit first sends the acks still queued in its event loop; a lost
-    ack would put the message back in the queue (RabbitMQ requeues on disconnect)."""
-    w = lab.worker(f"ack-{pool}", queues=["acks"], pool=pool, concurrency=2)
-    results = [add.apply_async((i, i), queue="acks") for i in range(4)]
-    assert [r.get(timeout=10) for r in results] == [0, 2, 4, 6]
-    w.stop()
-    assert queues.length("acks", wait_for=1, timeout=2) == 0
-
-
-@pytest.mark.parametrize("pool", ["prefork", "threads", "gevent"])
-def test_a_stop_gives_back_a_task_held_for_its_eta(pool):
-    """A worker holds a countdown task, unacknowledged, until it is due. Stopped before that, it
-    must give the message back (the embedded Redis would hide it for an hour): no quick exit."""
-    w = lab.worker(f"eta-{pool}", queues=["eta"], pool=pool, concurrency=1)
-    held = add.apply_async((1, 2), queue="eta", countdown=60)
-    wait_until(lambda: held.id in w.log_path.read_text(), 10, "워커가 ETA 태스크를 받기")
-    w.stop()
-    try:
-        assert queues.length("eta") == 1
-    finally:
-        queues.purge("eta")
+@pytest.mark.parametrize("kwargs, says", [
+    ({"name": "w", "queues": []}, "큐 목록"),
+    ({"name": "w", "queues": ["celery", ""]}, "큐 목록"),
+    ({"name": "w", "concurrency": 0}, "동시성 0"),
+    ({"name": "w", "concurrency": -1}, "동시성 -1"),
+    ({"name": "w", "concurrency": "2"}, "동시성 '2'"),
+    ({"name": "a b@c"}, "워커 이름 'a b@c'"),
+    ({"name": "a@c"}, "워커 이름 'a@c'"),
+    ({"name": ""}, "워커 이름 ''"),
+], ids=["no-queue", "empty-queue-name", "concurrency-0", "negative", "a-string", "space", "at",
+        "empty-name"])
+def test_bad_worker_settings_get_a_korean_error_before_anything_starts(kwargs, says):
+    before = {p["name"] for p in lab.processes()}
+    with pytest.raises(LabError, match=says):
+        lab.worker(**kwargs)
+    assert {p["name"] for p in lab.processes()} == before  # nothing was started
+    assert kwargs["name"] not in lab.started.workers

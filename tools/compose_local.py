@@ -17,8 +17,6 @@ import argparse
 import os
 import re
 import secrets
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,7 +24,8 @@ from pathlib import Path
 
 import yaml
 
-from labtasks.procs import alive
+from labtasks import procs, readiness
+from labtasks.procs import alive, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ROOT / "docker-compose.yml"
@@ -79,12 +78,6 @@ def service_env(doc: dict, name: str, env: dict) -> dict[str, str]:
     return {k: str(v) for k, v in interpolate(raw, env).items()}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _argv(command: list[str], env: dict[str, str]) -> list[str]:
     """A compose ``command`` or healthcheck ``test`` as this machine runs it."""
     command = interpolate(command, env)
@@ -118,7 +111,7 @@ def localize(name: str, service: dict, env: dict[str, str], broker: str, backend
     if name == "beat":  # its state file: on the beat-data volume there, under DIR here
         command = [a.replace("/home/lab/beat-data/", f"{state}/") for a in command]
     if name == "flower":
-        port = _free_port()
+        port = free_port()
         command = [a.replace("--address=0.0.0.0", "--address=127.0.0.1")
                    .replace("--port=5555", f"--port={port}") for a in command]
         if "FLOWER_DB" in env:
@@ -153,9 +146,12 @@ def up(broker: str, backend: str, state: Path, ready_timeout: float = 60.0) -> d
                                     service_env(doc, name, outer), broker, backend, state, outer)
             child_env = {k: v for k, v in os.environ.items() if not k.startswith("CELERY_")}
             child_env.update(env)
-            log = open(state / f"{name}.log", "ab")
-            proc = subprocess.Popen(command, cwd=ROOT, env=child_env, stdin=subprocess.DEVNULL,
-                                    stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            # Celery's worker_ready / beat_init signal writes it (labtasks.readiness)
+            child_env[readiness.ENV] = str(state / f"{name}.ready")
+            with open(state / f"{name}.log", "ab") as log:
+                proc = subprocess.Popen(command, cwd=ROOT, env=child_env,
+                                        stdin=subprocess.DEVNULL, stdout=log,
+                                        stderr=subprocess.STDOUT, start_new_session=True)
             pids.write(f"{proc.pid} {name}\n")
             pids.flush()
             started[name] = {"pid": proc.pid, "command": command, "env": env}
@@ -163,7 +159,7 @@ def up(broker: str, backend: str, state: Path, ready_timeout: float = 60.0) -> d
     _wait_ready(started, broker, backend, outer["FLOWER_PASSWORD"], state, ready_timeout)
     for name, info in started.items():
         if "healthcheck" not in doc["services"][name]:
-            continue  # beat: ready once its log says it started
+            continue  # beat: ready once it sent beat_init
         result = healthcheck(doc["services"][name], info["env"])
         if result.returncode != 0:
             sys.exit(f"{name}: healthcheck failed ({result.returncode}):\n{result.stdout}{result.stderr}")
@@ -179,6 +175,7 @@ def up(broker: str, backend: str, state: Path, ready_timeout: float = 60.0) -> d
 def _wait_ready(started, broker, backend, password, state, timeout):
     os.environ.update(CELERY_BROKER_URL=broker, CELERY_RESULT_BACKEND=backend)
     import requests
+
     from labtasks.app import app
     app.conf.update(broker_url=broker, result_backend=backend)
     # the node names the worker services give with -n (w1@%h -> w1)
@@ -200,7 +197,7 @@ def _wait_ready(started, broker, backend, password, state, timeout):
                                     timeout=5).json())
         except (requests.ConnectionError, ValueError):
             seen = set()
-        beating = all(b"beat: Starting..." in (state / f"{name}.log").read_bytes()
+        beating = all((state / f"{name}.ready").exists()
                       for name, info in started.items() if "beat" in info["command"])
         if beating and wanted <= nodes and wanted <= {n.split("@")[0] for n in seen}:
             print(f"ready: workers {sorted(nodes)}; Flower {url} lists {sorted(seen)}", flush=True)
@@ -215,21 +212,12 @@ def down(state: Path, grace: float = 15.0) -> None:
     if not record.exists():
         return
     entries = [line.split(maxsplit=1) for line in record.read_text().splitlines() if line]
-    for pid, name in entries:
-        try:
-            os.killpg(int(pid), signal.SIGTERM)  # each service is its own session and group
-        except ProcessLookupError:
-            pass
+    for pid, _name in entries:
+        procs.terminate(int(pid))  # each service is its own session and group: all stop at once
     deadline = time.monotonic() + grace
-    while time.monotonic() < deadline and any(alive(int(pid)) for pid, _ in entries):
-        time.sleep(0.2)
     for pid, name in entries:
-        late = alive(int(pid))
-        try:
-            os.killpg(int(pid), signal.SIGKILL)  # also any pool child left in the group
-        except ProcessLookupError:
-            pass
-        print(f"{name}: pid {pid} " + (f"SIGKILLed after {grace:.0f} s" if late else "stopped"),
+        in_time = procs.stop(int(pid), grace=max(0.0, deadline - time.monotonic()))
+        print(f"{name}: pid {pid} " + ("stopped" if in_time else f"SIGKILLed after {grace:.0f} s"),
               flush=True)
     record.unlink()
 

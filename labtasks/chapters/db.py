@@ -14,11 +14,25 @@ from celery import group
 from .. import settings
 from ..display import Table
 from ..handle import lab
-from ..tasks.db import (ENV, SCHEMA, WATCHED, DatabaseTask, ThreadLocalDatabaseTask,  # noqa: F401
-                        close_after_task, close_lazy_in_child, close_lazy_in_main,
-                        close_process_connection, db_call, db_call_per_task, db_call_threadsafe,
-                        db_inherited, db_query, db_transaction, db_transaction_local,
-                        open_process_connection)
+from ..tasks.db import (  # noqa: F401
+    ENV,
+    SCHEMA,
+    WATCHED,
+    DatabaseTask,
+    ThreadLocalDatabaseTask,
+    close_after_task,
+    close_lazy_in_child,
+    close_lazy_in_main,
+    close_process_connection,
+    db_call,
+    db_call_per_task,
+    db_call_threadsafe,
+    db_inherited,
+    db_query,
+    db_transaction,
+    db_transaction_local,
+    open_process_connection,
+)
 
 
 def setup(path: str | None = None) -> str:
@@ -109,7 +123,7 @@ class SignalTable(Table):
     def fired(self, signal: str) -> set[str]:
         """The pools in which ``signal`` fired at least once."""
         row = next(r for r in self._rows if r[0] == signal)
-        return {pool for pool, cell in zip(self.headers[1:], row[1:]) if cell != "—"}
+        return {pool for pool, cell in zip(self.headers[1:], row[1:], strict=False) if cell != "—"}
 
 
 def teardown() -> None:

@@ -1,6 +1,7 @@
 """Chapter 09, the kernel's side: count executions, kill a worker in the middle of a batch, and
 list every attempt of a task from the monitor's events. The tasks are in
 ``labtasks.tasks.failures``; the names the chapter uses are importable from here too."""
+import contextlib
 import json
 import os
 import signal
@@ -11,8 +12,18 @@ from datetime import datetime
 from ..app import app
 from ..display import Table
 from ..handle import lab
-from ..tasks.failures import (_execute_once, _keys, call_api, divide, fetch_flaky,  # noqa: F401
-                              record_once, record_once_early_ack, slow_report, stuck, wait_inside)
+from ..tasks.failures import (  # noqa: F401
+    _execute_once,
+    _keys,
+    call_api,
+    divide,
+    fetch_flaky,
+    record_once,
+    record_once_early_ack,
+    slow_report,
+    stuck,
+    wait_inside,
+)
 from ..waiting import wait_until
 
 
@@ -127,11 +138,10 @@ def watch_attempts(mon, send, timeout: float = 30.0) -> tuple["Attempts", list[i
     try:
         result = send()
         mon.wait_for(result, "SUCCESS", timeout=timeout)
-        try:  # the final event may come just after the state the monitor reports
+        # the final event may come just after the state the monitor reports
+        with contextlib.suppress(TimeoutError):
             wait_until(lambda: any(e["type"] in ("task-succeeded", "task-failed") for e in seen
                                    if e.get("uuid") == result.id), 2, "마지막 이벤트")
-        except TimeoutError:
-            pass
     finally:
         mon.remove_listener(seen.append)
     mine = sorted((e for e in seen if e.get("uuid") == result.id), key=lambda e: e["timestamp"])

@@ -12,7 +12,7 @@ from celery import group
 from ..display import Table
 from ..errors import LabError
 from ..handle import lab
-from ..tasks.pools import ROUNDS, burn, io_wait  # noqa: F401
+from ..tasks.pools import ROUNDS, burn, io_wait
 
 #: The chapter's workers: pool -> concurrency.
 POOLS = {"prefork": 2, "threads": 20, "gevent": 20, "solo": 1}
@@ -100,7 +100,7 @@ def plot(timings: Timings, labels: dict[str, str] | None = None):
               ("CPU 병렬도", "CPU 배치의 CPU 병렬도", "함께 일한 CPU 수(평균)", "%.2f"),
               ("계산한 비율", "CPU 배치: 계산한 비율", "도는 시간 중 계산한 비율", "%.2f")]
     fig, axes = plt.subplots(1, len(panels), figsize=(15, 3.6))
-    for ax, (key, title, ylabel, fmt) in zip(axes, panels):
+    for ax, (key, title, ylabel, fmt) in zip(axes, panels, strict=True):
         shown = [p for p in timings if key in timings[p]]
         values = [timings[p][key] for p in shown]
         bars = ax.bar([labels.get(p, p).replace(" ", "\n") for p in shown], values,
@@ -119,7 +119,7 @@ def start_pinned(cpus: str = "0", concurrency: str | None = None, name: str = "p
     if shutil.which("taskset") is None:
         raise LabError("taskset 명령이 없습니다 (util-linux). Linux에서 실행하세요.")
     options = ["-c", concurrency] if concurrency else []
-    return lab.worker(name, queues=[name], concurrency=0, options=options,
+    return lab.worker(name, queues=[name], concurrency=None, options=options,
                       prefix=("taskset", "-c", cpus))
 
 

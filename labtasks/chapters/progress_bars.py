@@ -200,7 +200,7 @@ def follow(result, bar: str = "widget", mon=None, timeout: float = 60.0, file=No
     try:
         seen = -1
         while True:
-            tracker.wait(lambda: tracker.changes != seen or tracker.done(), timeout, title)
+            tracker.wait(lambda seen=seen: tracker.changes != seen or tracker.done(), timeout, title)
             seen = tracker.changes
             line.n, line.total = tracker.position(result.id)
             line.refresh()

@@ -4,7 +4,7 @@ import sys
 
 from celery import states
 
-from .. import procs, settings
+from .. import procs, readiness, settings
 from ..handle import lab
 from ..monitor import TaskRecord
 from ..tasks.routing import normal_call, urgent_call
@@ -21,7 +21,7 @@ class RoutingPanel(TaskBoard):
                                                 None, None) for label, res in self.sent]
 
     def summary(self) -> str:
-        pairs = [(label, r.state) for (label, _), r in zip(self.sent, self.records())]
+        pairs = [(label, r.state) for (label, _), r in zip(self.sent, self.records(), strict=False)]
         lines = []
         for label in self.actions:
             mine = [s for lab_, s in pairs if lab_ == label]
@@ -51,9 +51,12 @@ def plain_worker(log_name: str, *options: str):
     worker is ready or has already exited."""
     log = settings.make_run_dir() / log_name
     log.write_bytes(b"")
+    ready = log.with_suffix(".ready")  # written by the worker_ready signal (labtasks.readiness)
+    ready.unlink(missing_ok=True)
     proc = procs.spawn([sys.executable, "-m", "celery", "-A", "labtasks", "worker", "-P", "solo",
                         "-Q", "dup_demo", "--without-mingle", "--without-gossip", "-l", "INFO",
-                        *options], log=log, kind="worker", name=log_name, env=settings.child_env())
-    wait_until(lambda: proc.poll() is not None or b" ready." in log.read_bytes(), 30,
+                        *options], log=log, kind="worker", name=log_name,
+                       env={**settings.child_env(), readiness.ENV: str(ready)})
+    wait_until(lambda: proc.poll() is not None or ready.exists(), 30,
                f"워커({log_name})가 준비되거나 끝나기", interval=0.05)
     return proc, log

@@ -31,7 +31,7 @@ def value_of(result, timeout: float = 10):
     """The result's value; a task that failed or did not finish in ``timeout`` s makes a wrong answer."""
     try:
         return result.get(timeout=timeout)
-    except Exception as exc:  # noqa: BLE001 - 실패한 실행은 틀린 답
+    except Exception as exc:
         raise AssertionError(f"실행이 실패했습니다({type(exc).__name__}: {exc}). "
                              "인자 개수와 순서를 다시 보세요.") from None
 
@@ -42,7 +42,7 @@ def ask(function, *args, when: str):
         return function(*args)
     except AssertionError:
         raise
-    except Exception as exc:  # noqa: BLE001 - 답의 함수가 실패하면 틀린 답
+    except Exception as exc:
         raise AssertionError(f"{when} 답의 함수가 {type(exc).__name__}({exc})로 실패했습니다.") from None
 
 

@@ -53,7 +53,7 @@ def 연습_3(답):
         _sent(result)
         try:
             error = result.get(timeout=10, propagate=False)
-        except Exception:  # noqa: BLE001 - 10초 안에 아무 워커도 받지 않았습니다
+        except Exception:
             raise AssertionError("10초 안에 아무 워커도 이 태스크를 받지 않았습니다. 워커가 소비하는 큐로 보내세요.") \
                 from None
         assert type(error).__name__ == "NotRegistered", \

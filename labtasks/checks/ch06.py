@@ -24,7 +24,7 @@ def 연습_1(답):
         lab.worker("db-threads", queues=["db"], pool="threads", concurrency=4)
         try:
             결과 = 답.clone().apply_async().get(timeout=10, propagate=False)
-        except Exception:  # noqa: BLE001 - 10초 안에 끝나지 않은 group은 틀린 답
+        except Exception:
             raise AssertionError("10초 안에 끝나지 않았습니다. db 큐로 가는 태스크인가요?") from None
         assert not [r for r in 결과 if isinstance(r, Exception)], "실행하다 실패한 태스크가 있습니다."
         assert 결과 == [420] * 4, "태스크가 쿼리 결과를 돌려주어야 합니다."
@@ -50,7 +50,7 @@ def _run(where: str) -> dict:
     end = ([("signal", "worker_process_shutdown", kid, "MainThread", 1) for kid in kids]
            if where != "메인" else []) + [("signal", "worker_shutdown", main, "MainThread", 1)]
     keys = ("kind", "label", "pid", "thread", "main_thread")
-    events = [dict(zip(keys, e), id=i + 1) for i, e in enumerate(start + tasks + end)]
+    events = [dict(zip(keys, e, strict=True), id=i + 1) for i, e in enumerate(start + tasks + end)]
     return {"pool": "?", "main_pid": main, "results": [420, 420], "events": events}
 
 

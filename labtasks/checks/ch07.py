@@ -8,7 +8,7 @@ from . import ask, judge
 
 def _flower():
     """이 커널이 띄운 Flower(없으면 새로 띄웁니다)."""
-    fl = lab.flower_
+    fl = lab.started.flower
     return fl if fl is not None and fl.alive() else lab.flower()
 
 

@@ -1,4 +1,5 @@
 """11장 연습문제의 확인 함수. 답을 실제 워커와 결과 백엔드에서 돌려 보고 판정합니다."""
+import contextlib
 import uuid
 
 from celery import states
@@ -18,7 +19,7 @@ STEPS = 4
 def _ask(answer, result, when: str, expected: float):
     try:
         got = answer(result)
-    except Exception as exc:  # noqa: BLE001 - the learner's function failed: say where
+    except Exception as exc:
         raise AssertionError(f"{when}에서 {type(exc).__name__}: {exc}. 이 상태의 info에는 무엇이 "
                              "들어 있나요?") from None
     assert isinstance(got, (int, float)) and not isinstance(got, bool), \
@@ -55,10 +56,8 @@ def _cancelled(answer):
     except TimeoutError:
         raise AssertionError("15초를 기다려도 태스크가 끝나지 않았습니다. 취소했나요?") from None
     mon = lab.monitor()
-    try:
+    with contextlib.suppress(TimeoutError):
         wait_until(lambda: mon.task(answer.id) and mon.task(answer.id).name, 2, "모니터의 기록")
-    except TimeoutError:
-        pass
     record = mon.task(answer.id)
     assert record is not None and record.name == crunch.name, "crunch 태스크를 보내세요."
     assert record.started is not None, \

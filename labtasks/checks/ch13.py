@@ -9,10 +9,10 @@ from concurrent.futures import ThreadPoolExecutor
 from fractions import Fraction
 from pathlib import Path
 
-from . import judge
 from ..chapters import testing
 from ..handle import lab
 from ..tasks import add
+from . import judge
 
 WORKER = '''import os
 
@@ -100,7 +100,8 @@ def _test_file(answer):
     assert isinstance(answer, str), "테스트 파일의 내용을 문자열로 넣으세요 (예: 답 = '''...''')."
     assert "def test" in answer, "pytest가 찾는 test_로 시작하는 테스트 함수가 없습니다."
     with ThreadPoolExecutor(len(VARIANTS)) as pool:
-        runs = dict(zip(VARIANTS, pool.map(lambda tasks: _run(answer, tasks), VARIANTS.values())))
+        runs = dict(zip(VARIANTS, pool.map(lambda tasks: _run(answer, tasks), VARIANTS.values()),
+                        strict=True))
     right, *wrong = VARIANTS
     code, last = runs[right]
     assert code != 5, "pytest가 테스트를 하나도 찾지 못했습니다. 함수 이름이 test_로 시작하나요?"
@@ -130,7 +131,7 @@ def _options():
 def _outcome(call, task):
     try:
         value = call(task)
-    except Exception as exc:  # noqa: BLE001 - the exception is the outcome
+    except Exception as exc:
         return ("예외", type(exc).__name__)
     return ("값", type(value).__name__, repr(value))
 
