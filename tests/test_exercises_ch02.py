@@ -58,7 +58,7 @@ def test_exercise_2(w1):
     lambda rs: rs[-1].ready(), lambda rs: rs[0].ready(),       # looks at one of them
     lambda rs: all(r.successful() for r in rs),                # a failed task has finished too
     lambda rs: all(r.state == "SUCCESS" for r in rs),
-    lambda rs: [r.get(timeout=10, propagate=False) for r in rs] is not None,  # waits
+    lambda rs: [r.get(timeout=10, propagate=False) for r in rs] and True,  # waits
     lambda rs: all(r.get() for r in rs),                       # waits, and raises
 ], ids=["literal", "constant", "len-lt-3", "last", "first", "successful", "state-success",
         "waits", "get-raises"])
