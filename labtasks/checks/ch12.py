@@ -15,11 +15,11 @@ HANGUL = re.compile("[가-힣]")
 
 
 def 연습_1(답):
-    return judge("12", 1, 답, _submit)
+    judge("12", 1, 답, _submit)
 
 
 def 연습_2(답):
-    return judge("12", 2, 답, _status)
+    judge("12", 2, 답, _status)
 
 
 def _project():

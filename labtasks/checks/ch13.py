@@ -114,7 +114,7 @@ def _test_file(answer):
 
 def 연습_1(답):
     """답의 테스트를 맞는 tasks.py와 틀린 tasks.py 둘에서 돌려 봅니다."""
-    return judge("13", 1, 답, _test_file)
+    judge("13", 1, 답, _test_file)
 
 
 def _options():
@@ -163,4 +163,4 @@ def _letters(answer):
 
 def 연습_2(답):
     """보기를 모두 eager 모드와 실제 워커에서 실행해 보고, 달라지는 보기를 견줍니다."""
-    return judge("13", 2, 답, _letters)
+    judge("13", 2, 답, _letters)

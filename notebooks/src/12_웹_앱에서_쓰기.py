@@ -336,7 +336,8 @@ print(tasks.ship.delay(order.lastrowid).get(timeout=10))
 # %% [markdown]
 # 웹 앱의 `submit`도 같은 규칙을 따릅니다. `record(...)`의 `with` 블록이 커밋을 끝낸 뒤에 `apply_async`를 부릅니다.
 # Django라면 `transaction.on_commit(lambda: task.delay(...))`, SQLAlchemy라면 `session.commit()` 다음 줄이 보낼 자리입니다.
-#
+
+# %% [markdown]
 # ## 정리
 #
 # - 웹 요청은 태스크를 보내고 곧바로 `202 Accepted`, 태스크 id, `Location` 헤더로 답한다. 결과를 기다리지 않는다.
