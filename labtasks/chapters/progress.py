@@ -5,7 +5,7 @@ names the chapter uses are importable from here.
 """
 import uuid
 
-from celery import states
+from celery import group, states
 from celery.result import AsyncResult
 
 from ..app import app
@@ -103,7 +103,9 @@ def _ms(seconds: float) -> str:
 
 def measure_cost(counts=COUNTS, repeats=REPEATS) -> Cost:
     """Run ``updates(n)`` for each count, without and with the event, ``repeats`` times; the task
-    times itself, and the fastest run of each counts."""
+    times itself, and the fastest run of each counts. A warm-up first: a pool process's first
+    update opens its connections, which is no cost of an update."""
+    group(updates.s(5, True) for _ in range(4))().get(timeout=60)
     cost = Cost()
     for n in counts:
         for event in (False, True):
