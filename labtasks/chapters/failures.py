@@ -122,8 +122,9 @@ def eta_run(countdown=2.5, visibility_timeout=1, queue="eta") -> dict:
         time.sleep(0.5)  # a copy the broker gave back runs at the same ETA
     finally:
         worker.stop()
-    return {"runs": executions(run).get(0, 0),
-            "redis": app.connection_for_write().transport.driver_type == "redis"}
+    with app.connection_for_write() as conn:
+        redis = conn.transport.driver_type == "redis"
+    return {"runs": executions(run).get(0, 0), "redis": redis}
 
 
 # --- the kernel's side: every attempt of one task, as the monitor saw it -----------------------
