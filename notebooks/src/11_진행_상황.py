@@ -120,9 +120,9 @@ print(inspect.getsource(progress.crunch))
 print(progress.event_types(lambda: progress.crunch.delay(3, 0.05), mon))
 
 # %% [markdown]
-# `progress.Bar`는 이 이벤트로 움직이는 진행 막대입니다. 만들 때 결과 백엔드를 한 번 읽고, 그다음에는 모니터의 리스너(`add_listener`)로
-# 그 태스크의 `task-progress`와 끝 이벤트(`task-succeeded`, `task-failed`, `task-revoked`)만 듣습니다.
-# 07장의 실시간 보드처럼 다시 그리기는 0.2초에 한 번으로 묶습니다(스로틀링, throttling). 이벤트가 쏟아져도 브라우저가 버벅이지 않습니다.
+# `progress.Bar`는 이 이벤트로 움직이는 진행 막대입니다. 그 태스크의 `task-progress`와 끝 이벤트(`task-succeeded`, `task-failed`,
+# `task-revoked`)가 올 때마다 막대를 고치되, 07장의 실시간 보드처럼 다시 그리기는 0.2초에 한 번으로 묶습니다(스로틀링, throttling).
+# 이벤트가 쏟아져도 브라우저가 버벅이지 않습니다.
 # 아래 셀을 실행하면 막대가 2초 동안 차오릅니다.
 
 # %%
@@ -258,7 +258,7 @@ print("초당 10번 알리면 태스크 시간의 10%보다 적게 드는가:", 
 취소_막대.cancel_button.click()
 취소_막대.wait()
 r = 취소_막대.result
-current, total = 취소_막대.tracker.progress[r.id]
+current, total = 취소_막대.position()
 print("막대:", 취소_막대.state(), "/ 결과 백엔드:", r.state, repr(r.info))
 print("3단계 이상 가고, 끝까지는 가지 않았는가:", 3 <= current < total)
 
