@@ -49,7 +49,7 @@ def lost_for_good(run, results, worker) -> bool:
     started = executions(run)
     if any(not r.ready() and i not in started for i, r in enumerate(results)):
         return False
-    active = app.control.inspect([worker.nodename], timeout=1.0).active() or {}
+    active = app.control.inspect([worker.nodename], timeout=1.0, limit=1).active() or {}
     return worker.nodename in active and not active[worker.nodename]
 
 
