@@ -51,7 +51,8 @@ def io_batches(pools, timeout: float = 60) -> dict[str, float]:
     done = {}
     while len(done) < len(sent):
         if time.monotonic() - began > timeout:
-            raise LabError(f"I/O 배치가 {timeout:g}초 안에 끝나지 않았습니다: {sorted(set(sent) - set(done))}")
+            late = sorted(set(sent) - set(done))
+            raise LabError(f"I/O 배치가 {timeout:g}초 안에 끝나지 않았습니다: {late}")
         for pool, results in sent.items():
             if pool not in done and results.ready():
                 done[pool] = time.monotonic() - began
@@ -69,8 +70,8 @@ def measure(io_pools=tuple(POOLS), cpu_pools=("prefork", "threads")) -> "Timings
     ``태스크당 CPU`` the CPU seconds one ``burn`` got (the same work everywhere), ``CPU 병렬도``
     the CPU seconds of all tasks divided by the seconds from the first task's start to the last
     one's end (the tasks' own clocks, so the messaging around them does not count): how many CPUs
-    worked on the batch at once, on average; ``계산 시간 비율`` the share of a task's own running time
-    in which it computed (the rest it waited for a CPU or, in threads, for the GIL).
+    worked on the batch at once, on average; ``계산 시간 비율`` the share of a task's own
+    running time in which it computed (the rest it waited for a CPU or, in threads, for the GIL).
     """
     timings = Timings({p: {} for p in io_pools})
     for pool, seconds in io_batches(io_pools).items():
