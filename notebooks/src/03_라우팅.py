@@ -130,7 +130,7 @@ for node, qs in sorted(replies.items()):
 # %%
 import warnings
 
-from labtasks.chapters.routing import plain_worker
+from labtasks.chapters.routing import log_lines, plain_worker
 
 # %% [markdown]
 # 먼저 `worker.low_priority`와 **같은 이름**(`-n`)으로 워커를 하나 더 띄우고, 이 커널에서 모든 워커에게 `ping`을 보냅니다.
@@ -145,24 +145,23 @@ from labtasks.chapters.routing import plain_worker
 
 # %% tags=["nbval-ignore-output"]
 dup, dup_log = plain_worker("dup.log", "-n", w_low.nodename)
-with warnings.catch_warnings(record=True) as caught:
+with warnings.catch_warnings(record=True) as caught:  # Celery의 경고를 모아 둡니다
     warnings.simplefilter("always")
-    replies = app.control.inspect(timeout=1).ping() or {}
-duplicate_warned = any(type(w.message).__name__ == "DuplicateNodenameWarning" for w in caught)
-locked = "RESOURCE_LOCKED" in dup_log.read_text()
+    app.control.inspect(timeout=1).ping()
 print("두 번째 워커가 떴나:", dup.poll() is None)
 for warning in caught:
     print(type(warning.message).__name__, ":", warning.message)
-for line in dup_log.read_text().splitlines():
-    if "RESOURCE_LOCKED" in line:
-        print(line)
-assert (dup.poll() is None and duplicate_warned) or locked
+locked = log_lines(dup_log, "RESOURCE_LOCKED")
+for line in locked:
+    print(line)
+warned = any(type(w.message).__name__ == "DuplicateNodenameWarning" for w in caught)
+assert (dup.poll() is None and warned) or locked
 
 # %% [markdown]
 # 어느 쪽이든 "pid" 이야기는 없습니다. 두 번째 워커를 멈춥니다(이미 끝났다면 그대로 둡니다).
 
 # %%
-print("로그에 pid 파일 에러가 있나:", "Pidfile" in dup_log.read_text())
+print("로그에 pid 파일 에러가 있나:", bool(log_lines(dup_log, "Pidfile")))
 dup.terminate()
 exit_code = dup.wait(timeout=30)
 
@@ -176,8 +175,7 @@ pidfile = dup_log.parent / "worker.pid"  # 이 커널의 실행 폴더(lab.down(
 first, _ = plain_worker("first.log", "-n", "pid_a@%h", f"--pidfile={pidfile}")
 second, second_log = plain_worker("second.log", "-n", "pid_b@%h", f"--pidfile={pidfile}")
 print("두 번째 워커의 종료 코드:", second.wait(timeout=30))
-print("\n".join(line.replace(str(pidfile), "worker.pid") for line in second_log.read_text().splitlines()
-                if "Pidfile" in line or "already running" in line))
+print("\n".join(log_lines(second_log, "Pidfile", "already running")))
 
 first.terminate()
 print("첫 번째 워커의 종료 코드:", first.wait(timeout=30))
