@@ -69,8 +69,7 @@ class Chapter:
         self.prose = "\n".join(line for c in cells if c["cell_type"] == "markdown"
                                for line in text(c["source"]).split("\n") if not line.startswith(("#", ":")))
         self.images = sum("image/png" in o.get("data", {}) for c in cells for o in c.get("outputs", []))
-        self.widget_texts = [text(o["data"]["text/plain"]) for c in cells for o in c.get("outputs", [])
-                             if WIDGET_VIEW in o.get("data", {}) and "text/plain" in o["data"]]
+        self.widgets = sum(WIDGET_VIEW in o.get("data", {}) for c in cells for o in c.get("outputs", []))
 
     @property
     def url(self):
@@ -141,9 +140,13 @@ def check_chapter(driver, ch: Chapter, first: bool):
 
     check_solutions(driver, ch)
 
-    page = article.text
-    for widget in ch.widget_texts:
-        check(widget.strip() in page, f"{ch.name}: 위젯의 텍스트 '{widget}'가 보이지 않음")
+    # every widget drawn as it last looked (its buttons, bars, tables), not left as an empty box
+    drawn = driver.execute_script(
+        "return [...document.querySelectorAll('.cell_output .static-widget')]"
+        ".filter(e => !e.parentElement.closest('.static-widget') && e.innerText.trim()).length")
+    check(drawn == ch.widgets, f"{ch.name}: 위젯 {ch.widgets}개 중 {drawn}개만 그려짐")
+    if drawn and not (SHOTS / "widget.png").exists():
+        shot(driver, "widget", driver.find_element(By.CSS_SELECTOR, ".cell_output .static-widget"))
     check(not driver.find_elements(By.CSS_SELECTOR, ".jupyter-widgets, script[type*='widget']"),
           f"{ch.name}: 빈 위젯 상자가 남아 있음")
     return len(boxes), len(imgs)

@@ -5,7 +5,8 @@
 # checked even before the course notebooks use it. Screenshots: test-artifacts/book/.
 #
 #   .ci/book_leg.sh
-# Env: BOOK_REPOSITORY_URL (Binder buttons; see README), BOOK_VENV (default book/.venv).
+# Env: BOOK_REPOSITORY_URL (Binder buttons; see README), BOOK_VENV (default book/.venv),
+#      BOOK_PUBLISH=1 (a build for publishing: book/build.py --publish fails without BOOK_REPOSITORY_URL).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -26,7 +27,9 @@ fi
 
 echo "== book/build.py"
 t=$EPOCHREALTIME
-BOOK_EXTRA_NOTEBOOKS=book/fixture/99_책_빌드_검사.ipynb timeout 600 "$venv/bin/python" book/build.py
+publish=()
+if [ -n "${BOOK_PUBLISH:-}" ]; then publish=(--publish); fi
+BOOK_EXTRA_NOTEBOOKS=book/fixture/99_책_빌드_검사.ipynb timeout 600 "$venv/bin/python" book/build.py "${publish[@]}"
 echo "   build $(since "$t") s"
 
 echo "== .ci/book_check.py (headless Chromium)"

@@ -1,6 +1,7 @@
 """Build the static book from the executed notebooks.
 
-    book/.venv/bin/python book/build.py      # after: pip install -r book/requirements.txt
+    book/.venv/bin/python book/build.py             # after: pip install -r book/requirements.txt
+    book/.venv/bin/python book/build.py --publish   # the same, but fails without BOOK_REPOSITORY_URL
 
 Copies notebooks/NN_*.ipynb into book/_build/src (the notebooks themselves are never modified),
 prepares the copies for reading (errata, solutions, widgets), writes the table of contents, and
@@ -15,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+from html import escape
 from pathlib import Path
 
 import yaml
@@ -72,8 +74,29 @@ def mark_errata(text, whole=False):
     return "\n\n".join(out) + "\n"
 
 
-def prepare(cell):
-    """Adapt one cell of the copy to the book."""
+def static_widget(model_id, models):
+    """HTML for what a widget showed when the notebook was saved, from the notebook's widget state
+    (boxes, HTML, labels, buttons, progress bars); "" for a model it cannot draw."""
+    model = models.get(model_id.removeprefix("IPY_MODEL_"))
+    if model is None:
+        return ""
+    name, state = model["model_name"], model["state"]
+    if name in ("VBoxModel", "HBoxModel", "BoxModel"):
+        inner = "".join(static_widget(child, models) for child in state.get("children", []))
+        return f"<div class='static-widget {name[:-5].lower()}'>{inner}</div>"
+    if name in ("HTMLModel", "HTMLMathModel"):
+        return f"<div>{state.get('value', '')}</div>"
+    if name == "LabelModel":
+        return f"<span>{escape(state.get('value', ''))}</span>"
+    if name == "ButtonModel":
+        return f"<button disabled>{escape(state.get('description', ''))}</button>"
+    if name in ("IntProgressModel", "FloatProgressModel"):
+        return f"<progress value='{state.get('value', 0)}' max='{state.get('max', 100)}'></progress>"
+    return ""
+
+
+def prepare(cell, models=None):
+    """Adapt one cell of the copy to the book; ``models``: the notebook's saved widget state."""
     tags = cell.setdefault("metadata", {}).setdefault("tags", [])
     if cell["cell_type"] == "markdown":
         text = "".join(cell["source"])
@@ -88,8 +111,10 @@ def prepare(cell):
             cell["source"] = f"::::::{{admonition}} 풀이\n:class: dropdown tip solution\n\n{body}\n::::::\n"
     for out in cell.get("outputs", []):
         data = out.get("data", {})
-        if WIDGET_VIEW in data and "text/plain" in data:
-            del data[WIDGET_VIEW]  # a static page has no kernel: show the widget's text form
+        if WIDGET_VIEW in data:  # a static page has no kernel: what the widget last showed
+            picture = static_widget(data.pop(WIDGET_VIEW)["model_id"], models or {})
+            if picture:
+                data["text/html"] = f"<div class='static-widget'>{picture}</div>"
         if "text/html" in data:  # a live Flower page embedded from the kernel's machine
             html = "".join(data["text/html"])
             data["text/html"] = LOCAL_IFRAME.sub("", html)
@@ -98,10 +123,31 @@ def prepare(cell):
 
 def copy_notebook(path):
     nb = json.loads(path.read_text(encoding="utf-8"))
-    nb["metadata"].pop("widgets", None)  # no widget state: nothing to load on a static page
-    nb["cells"] = [prepare(c) for c in nb["cells"]]
+    # the saved widget state becomes static HTML; no state is left for a page to load
+    saved = nb["metadata"].pop("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    nb["cells"] = [prepare(c, saved.get("state", {})) for c in nb["cells"]]
     (SRC / path.name).write_text(json.dumps(nb, ensure_ascii=False, indent=1), encoding="utf-8")
     return path.stem
+
+
+UNSET_REPOSITORY = f"""
+:::{{warning}}
+이 책은 `BOOK_REPOSITORY_URL` 없이 빌드되어, Binder와 GitHub 버튼이 자리표시 저장소({PLACEHOLDER_REPOSITORY})를
+가리킵니다. 저장소의 GitHub 주소를 주고 다시 빌드하세요.
+
+```bash
+BOOK_REPOSITORY_URL=https://github.com/<OWNER>/<REPO> book/.venv/bin/python book/build.py --publish
+```
+:::
+"""
+
+
+def write_intro(repository_set: bool):
+    intro = (BOOK / "intro.md").read_text(encoding="utf-8")
+    if not repository_set:  # say it on the first page, under the title
+        title, _, rest = intro.partition("\n")
+        intro = f"{title}\n{UNSET_REPOSITORY}{rest}"
+    (SRC / "intro.md").write_text(intro, encoding="utf-8")
 
 
 def write_config():
@@ -113,9 +159,16 @@ def write_config():
 
 
 def main():
+    repository_set = bool(os.environ.get("BOOK_REPOSITORY_URL"))
+    if not repository_set:
+        message = ("BOOK_REPOSITORY_URL이 없습니다: Binder와 GitHub 버튼이 자리표시 저장소를 가리킵니다. "
+                   "예: BOOK_REPOSITORY_URL=https://github.com/<OWNER>/<REPO>")
+        if "--publish" in sys.argv[1:]:
+            sys.exit(f"게시용 빌드(--publish)에는 {message}")
+        print(f"경고: {message}", file=sys.stderr)
     shutil.rmtree(BOOK / "_build", ignore_errors=True)  # no incremental build: -W must see every warning
     SRC.mkdir(parents=True)
-    shutil.copy(BOOK / "intro.md", SRC)
+    write_intro(repository_set)
     shutil.copytree(BOOK / "_static", SRC / "_static")
     write_config()
     names = [copy_notebook(p) for p in chapters()]

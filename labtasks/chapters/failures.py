@@ -41,7 +41,7 @@ def effects(run) -> int:
 #: Worker options for the crash runs. ``visibility_timeout`` matters for a Redis broker only: a
 #: message a dead worker took comes back after that many seconds (default: an hour). The restore
 #: sweep then runs every second. RabbitMQ returns the messages as soon as the connection drops.
-CRASH_TRANSPORT = {"visibility_timeout": 5, "unacked_restore_interval": 1,
+CRASH_TRANSPORT = {"visibility_timeout": 2, "unacked_restore_interval": 1,
                    "unacked_restore_throttle": 1, "max_retries": 2, "interval_start": 0,
                    "interval_step": 0.5, "interval_max": 1}
 CRASH_OPTIONS = ("--prefetch-multiplier", "1", "--",
@@ -60,7 +60,7 @@ def lost_for_good(run, results, worker) -> bool:
     started = executions(run)
     if any(not r.ready() and i not in started for i, r in enumerate(results)):
         return False
-    active = app.control.inspect([worker.nodename], timeout=1.0).active() or {}
+    active = app.control.inspect([worker.nodename], timeout=1.0, limit=1).active() or {}
     return worker.nodename in active and not active[worker.nodename]
 
 
@@ -116,6 +116,26 @@ def crash_run(task, n=20, seconds=0.3, kill_after=4, concurrency=2, idle=8.0,
     return CrashRun(sent=n, done=done, lost=n - done, executions=sum(counts.values()),
                     repeated=sum(1 for c in counts.values() if c > 1), effects=effects(run),
                     worker_pids=[first_pid, second.pid or second_pid])
+
+
+def eta_run(countdown=2.5, visibility_timeout=1, queue="eta") -> dict:
+    """Send one early-ack task with ``countdown`` to a healthy worker whose Redis transport uses
+    ``visibility_timeout``; return how many times it ran and whether the broker is Redis."""
+    run = uuid.uuid4().hex[:8]
+    transport = dict(CRASH_TRANSPORT, visibility_timeout=visibility_timeout)
+    options = ["--prefetch-multiplier", "1", "--",
+               "broker_transport_options=(json)" + json.dumps(transport)]
+    worker = lab.worker(f"{queue}-1", queues=[queue], concurrency=2, options=options)
+    try:
+        result = record_once_early_ack.apply_async((run, 0, 0.05), queue=queue,
+                                                   countdown=countdown)
+        result.get(timeout=countdown + 10)
+        time.sleep(0.5)  # a copy the broker gave back runs at the same ETA
+    finally:
+        worker.stop()
+    with app.connection_for_write() as conn:
+        redis = conn.transport.driver_type == "redis"
+    return {"runs": executions(run).get(0, 0), "redis": redis}
 
 
 # --- the kernel's side: every attempt of one task, as the monitor saw it -----------------------

@@ -4,7 +4,6 @@ fixed "now" in a given time zone, and the backlog a stopped worker leaves. The t
 ``labtasks.tasks.periodic``; the names the chapter uses are importable from here too."""
 import contextlib
 import re
-import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -56,6 +55,17 @@ class Window(Table):
                 f"{self.total}번 ({each})")
 
 
+_SENDERS: dict[int, Senders] = {}
+
+
+def senders_of(mon) -> Senders:
+    """The monitor's record of who sent each task, from the first time the chapter counts on: a
+    window starts at the first send it attributes, so sends before that do not matter."""
+    if id(mon) not in _SENDERS:
+        _SENDERS[id(mon)] = Senders(mon)
+    return _SENDERS[id(mon)]
+
+
 def window(mon, senders, beats, name, period, periods=3, since=None) -> Window | None:
     """The runs of ``name`` that ``beats`` sent in ``periods`` whole periods, once every task in
     it finished (None until then). Each beat is counted in its own window, from half a period
@@ -83,15 +93,12 @@ def window(mon, senders, beats, name, period, periods=3, since=None) -> Window |
     return Window(counts, [r for _, r in inside], period, periods)
 
 
-def wait_window(mon, senders, beats, name, period, periods=3, since=None, timeout=20.0) -> Window:
-    """``window`` once the monitor has seen enough of it."""
+def wait_window(mon, beats, name, period, periods=3, since=None, timeout=20.0) -> Window:
+    """How many runs of ``name`` each of ``beats`` sent in ``periods`` whole periods, once the
+    monitor has seen all of them finish (see ``window``)."""
+    senders = senders_of(mon)
     return wait_until(lambda: window(mon, senders, beats, name, period, periods, since), timeout,
                       f"{name}이(가) 주기 {periods}번 동안 실행되기", interval=0.05)
-
-
-def finished(records) -> list:
-    """Only the tasks that already finished (a timeline of them does not end with a running one)."""
-    return [r for r in records if r.finished]
 
 
 @contextlib.contextmanager
@@ -163,29 +170,25 @@ class Backlog(Table):
             self.by_label[label])
 
 
-def wait_expired(records, expires: float, timeout: float = 10.0) -> None:
-    """Wait until the newest of ``records`` is older than ``expires`` seconds: from then on a
-    worker that receives any of them finds it expired."""
-    newest = max(r.sent for r in records)
-    wait_until(lambda: time.time() > newest + expires, timeout, "쌓인 tick이 만료되기",
-               interval=0.05)
-
-
-def settle(mon, records, expiring: str, queue: str = "celery", timeout: float = 20.0) -> Backlog:
+def backlog(mon, records, queue: str = "celery", timeout: float = 20.0) -> Backlog:
     """The backlog once it is over: ``queue`` is empty and every task in it has finished.
+    The entries of ``beat_schedule`` with ``expires`` name (by their first argument) the tasks that
+    may expire.
 
     Celery gives a message with ``expires`` a broker TTL too (``expiration``). RabbitMQ honours
     it and throws the expired message away itself: no worker ever sees it, and the monitor keeps
     it PENDING. Redis has no per-message TTL: the worker receives it and records it REVOKED."""
     with app.connection_for_read() as conn:
         broker_drops = conn.transport.driver_type == "amqp"
+    expiring = {str(entry.get("args", ("",))[0]) for entry in app.conf.beat_schedule.values()
+                if entry.get("options", {}).get("expires") is not None}
 
     def over():
         if queues.length(queue):
             return None
         backlog = Backlog(mon.tasks(ids=records))
         for label, rs in backlog.by_label.items():
-            gone = broker_drops and label == expiring  # PENDING for good
+            gone = broker_drops and label in expiring  # PENDING for good
             if not all(r.state in states.READY_STATES or (gone and r.state == states.PENDING)
                        for r in rs):
                 return None

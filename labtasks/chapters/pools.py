@@ -43,20 +43,39 @@ def run_batch(pool: str, batch, timeout: float = 60) -> tuple[float, list]:
     return time.monotonic() - began, values
 
 
+def io_batches(pools, timeout: float = 60) -> dict[str, float]:
+    """The I/O batch sent to every pool at once (its tasks only sleep, so the pools do not slow
+    each other down): seconds from sending until each pool's last result was back."""
+    began = time.monotonic()
+    sent = {pool: send_batch(pool, IO_BATCH) for pool in pools}
+    done = {}
+    while len(done) < len(sent):
+        if time.monotonic() - began > timeout:
+            late = sorted(set(sent) - set(done))
+            raise LabError(f"I/O 배치가 {timeout:g}초 안에 끝나지 않았습니다: {late}")
+        for pool, results in sent.items():
+            if pool not in done and results.ready():
+                done[pool] = time.monotonic() - began
+        time.sleep(0.02)
+    for results in sent.values():
+        results.get(timeout=timeout)  # a failed task raises here
+    return {pool: done[pool] for pool in pools}
+
+
 def measure(io_pools=tuple(POOLS), cpu_pools=("prefork", "threads")) -> "Timings":
-    """Time the I/O batch on each of ``io_pools`` in turn, then the CPU batch on ``cpu_pools``
+    """Time the I/O batch on all of ``io_pools`` at once, then the CPU batch on ``cpu_pools``
     at once.
 
     For the CPU batch: ``CPU 배치`` is the seconds from sending until its last task ended,
     ``태스크당 CPU`` the CPU seconds one ``burn`` got (the same work everywhere), ``CPU 병렬도``
     the CPU seconds of all tasks divided by the seconds from the first task's start to the last
     one's end (the tasks' own clocks, so the messaging around them does not count): how many CPUs
-    worked on the batch at once, on average; ``계산한 비율`` the share of a task's own running time
-    in which it computed (the rest it waited for a CPU or, in threads, for the GIL).
+    worked on the batch at once, on average; ``계산 시간 비율`` the share of a task's own
+    running time in which it computed (the rest it waited for a CPU or, in threads, for the GIL).
     """
     timings = Timings({p: {} for p in io_pools})
-    for pool in io_pools:
-        timings[pool]["I/O 배치"], _ = run_batch(pool, IO_BATCH)
+    for pool, seconds in io_batches(io_pools).items():
+        timings[pool]["I/O 배치"] = seconds
     spent = {p: [0.0, 0.0, 0.0, 0.0, 0] for p in cpu_pools}  # batch, span, CPU, task wall s; tasks
     for _ in range(CPU_ROUNDS):
         began = time.time()
@@ -70,21 +89,21 @@ def measure(io_pools=tuple(POOLS), cpu_pools=("prefork", "threads")) -> "Timings
             spent[pool][4] += len(values)
     for pool, (wall, span, cpu, running, n) in spent.items():
         timings[pool].update({"CPU 배치": wall / CPU_ROUNDS, "태스크당 CPU": cpu / n,
-                              "CPU 병렬도": cpu / span, "계산한 비율": cpu / running})
+                              "CPU 병렬도": cpu / span, "계산 시간 비율": cpu / running})
     return timings
 
 
 class Timings(Table, dict):
     """{pool: {column: value}}; shows as a table."""
 
-    headers = ["풀", "I/O 배치", "CPU 배치", "태스크당 CPU", "CPU 병렬도", "계산한 비율"]
+    headers = ["풀", "I/O 배치", "CPU 배치", "태스크당 CPU", "CPU 병렬도", "계산 시간 비율"]
     caption = "잰 값"
 
     def rows(self):
         def cell(t, key):
             if key not in t:
                 return "—"
-            return f"{t[key]:.2f}" + ("" if key in ("CPU 병렬도", "계산한 비율") else " s")
+            return f"{t[key]:.2f}" + ("" if key in ("CPU 병렬도", "계산 시간 비율") else " s")
         return [[pool] + [cell(t, k) for k in self.headers[1:]] for pool, t in self.items()]
 
 
@@ -98,7 +117,7 @@ def plot(timings: Timings, labels: dict[str, str] | None = None):
     panels = [("I/O 배치", f"I/O 배치: io_wait {IO_BATCH[1]}개", "걸린 시간(초, 낮을수록 좋음)", "%.2f s"),
               ("CPU 배치", f"CPU 배치: burn {CPU_BATCH[1]}개", "걸린 시간(초, 낮을수록 좋음)", "%.2f s"),
               ("CPU 병렬도", "CPU 배치의 CPU 병렬도", "함께 일한 CPU 수(평균)", "%.2f"),
-              ("계산한 비율", "CPU 배치: 계산한 비율", "도는 시간 중 계산한 비율", "%.2f")]
+              ("계산 시간 비율", "CPU 배치: 계산 시간 비율", "도는 시간 중 계산 시간 비율", "%.2f")]
     fig, axes = plt.subplots(1, len(panels), figsize=(15, 3.6))
     for ax, (key, title, ylabel, fmt) in zip(axes, panels, strict=True):
         shown = [p for p in timings if key in timings[p]]

@@ -152,9 +152,13 @@ class Bar(_Bar):
         self.label.value = f"&nbsp;{current}/{total} · {state}&nbsp;"
         self.drawn.append(current)
 
+    def position(self) -> tuple[int, int]:
+        """(current, total): the last step the task reported, all of them once it succeeded."""
+        return self.tracker.position(self.result.id, total=0)
+
     def summary(self) -> str:
         """Stable text: where the bar stands."""
-        current, total = self.tracker.position(self.result.id, total=0)
+        current, total = self.position()
         return f"{self.title}: {current}/{total} 단계, {self.state()}"
 
 

@@ -1,5 +1,5 @@
 """Chapter 03, the kernel's side: the panel with one button per routed task, and plain
-`celery worker` commands for the erratum on worker names."""
+`celery worker` commands (and their log lines) for the erratum on worker names."""
 import sys
 
 from celery import states
@@ -60,3 +60,11 @@ def plain_worker(log_name: str, *options: str):
     wait_until(lambda: proc.poll() is not None or ready.exists(), 30,
                f"워커({log_name})가 준비되거나 끝나기", interval=0.05)
     return proc, log
+
+
+def log_lines(log, *words: str) -> list[str]:
+    """The lines of a worker's ``log`` that contain one of ``words``, with the kernel's run folder
+    left out of any path in them (``worker.pid``, not the folder it lives in)."""
+    folder = str(log.parent) + "/"
+    return [line.replace(folder, "") for line in log.read_text().splitlines()
+            if any(word in line for word in words)]

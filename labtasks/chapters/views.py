@@ -19,8 +19,10 @@ def summary(mon, ids=None, since=None, names=None) -> "Summary":
 
 
 def timeline(mon, ids=None, since=None, names=None, title: str | None = None):
-    """A matplotlib figure: one lane per worker, one bar per task from start to finish."""
-    return draw_timeline(mon.tasks(ids=ids, since=since, names=names), title=title)
+    """A matplotlib figure: one lane per worker, one bar per finished task from start to finish
+    (a task still running has no end yet)."""
+    return draw_timeline([r for r in mon.tasks(ids=ids, since=since, names=names) if r.finished],
+                         title=title)
 
 
 class TaskTable(Table, list):

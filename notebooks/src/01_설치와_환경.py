@@ -11,7 +11,7 @@
 # **준비물**: README의 빠른 시작대로 설치를 마친 환경. 실행 방법(내 컴퓨터, Binder, `docker compose`)은 README에 있습니다.
 #
 # 아래 셀 하나로 브로커와 결과 백엔드, 그리고 `celery` 큐를 소비하는 워커 `w1`을 준비합니다.
-# 무엇이 준비되는지는 2절과 3절에서 하나씩 봅니다.
+# 마지막 줄의 `lab.workers()`가 떠 있는 워커를 표로 보여 줍니다. 무엇이 준비되는지는 2절과 3절에서 하나씩 봅니다.
 
 # %%
 from labtasks import lab
@@ -19,6 +19,7 @@ from labtasks.tasks import add, slow_add
 
 lab.up()
 w = lab.worker("w1")
+lab.workers()
 
 # %% [markdown]
 # ## 1. 왜 태스크 큐인가
@@ -37,8 +38,8 @@ print("직접 부른 결과:", slow_add(2, 3, seconds=2))
 print(f"커널이 기다린 시간: {time.perf_counter() - 시작:.1f}초")
 
 # %% [markdown]
-# 같은 일을 `delay()`로 워커에 보내면 곧바로 돌아옵니다. 돌아온 것은 결과가 아니라 나중에 결과를 찾아갈 때 쓰는
-# 번호표(`AsyncResult`)이고, 태스크는 아직 워커에서 도는 중입니다.
+# 같은 일을 `delay()`로 워커에 보내면 곧바로 돌아옵니다. 돌아온 것은 결과가 아니라 `AsyncResult`입니다.
+# 나중에 결과를 찾아갈 때 내미는 번호표 같은 것으로, 태스크는 아직 워커에서 도는 중입니다.
 
 # %%
 시작 = time.perf_counter()
@@ -47,8 +48,9 @@ print(f"보내고 돌아오기까지: {time.perf_counter() - 시작:.1f}초")
 print("지금 상태:", 결과.state)
 
 # %% [markdown]
-# 그동안 커널은 제 할 일을 계속할 수 있습니다. 결과가 필요해지면 그때 번호표로 받아 옵니다.
-# `worker`에는 이 태스크를 실행한 워커의 이름이 남습니다.
+# 그동안 커널은 제 할 일을 계속할 수 있습니다. 결과가 필요해지면 그때 `AsyncResult`로 받아 옵니다.
+# 이 강좌의 앱은 `result_extended=True`로 설정되어 있어서, 결과 백엔드가 결과와 함께 태스크 이름, 인자, 실행한 워커의
+# 이름도 저장합니다. 그래서 `결과.worker`로 워커 이름을 읽을 수 있습니다. 이 설정이 없으면(Celery의 기본값) `None`입니다.
 
 # %%
 print("그동안 커널에서 한 계산:", add(40, 2))
@@ -63,7 +65,7 @@ print("워커가 낸 결과:", 결과.get(timeout=10), "/ 실행한 워커:", �
 # | 워커(worker) | 큐에서 태스크를 꺼내 실제로 실행하는 프로세스 |
 # | 큐(queue) | 실행을 기다리는 태스크 메시지가 쌓이는 줄. 워커는 정해진 큐만 본다 |
 # | 브로커(broker) | 큐를 보관하고 메시지를 전달하는 서버. RabbitMQ나 Redis를 쓴다 |
-# | 결과 백엔드(result backend) | 태스크의 상태와 결과를 저장하는 곳. 번호표로 결과를 받으려면 필요하다 |
+# | 결과 백엔드(result backend) | 태스크의 상태와 결과를 저장하는 곳. `AsyncResult`로 결과를 받으려면 필요하다 |
 #
 # 원본 가이드는 태스크를 '업무', 워커를 '담당자'라고 부르지만, 이 강좌는 **태스크**와 **워커**로 씁니다.
 #
@@ -105,10 +107,13 @@ print(w.spec.command())
 # 그 함수가 `app.worker_main`입니다. Celery 5에서는 넘기는 `argv`에 서브커맨드 `worker`가 꼭 있어야 합니다.
 # 빠뜨리면 워커를 띄우기도 전에 `ValueError`가 납니다. (예전처럼 `app.worker_main()`만 부르면 파이썬 파일의 명령줄 인자가 그대로 넘어가서, 같은 오류가 납니다.)
 
-# %% tags=["raises-exception"]
+# %%
 from labtasks import app
 
-app.worker_main(argv=["-l", "INFO"])
+try:
+    app.worker_main(argv=["-l", "INFO"])
+except ValueError as 오류:
+    print("ValueError:", 오류)
 
 # %% [markdown]
 # Celery 5 형식으로 쓴 파일을 이 커널의 실행 폴더에 만들어 봅시다. 이름은 `guide@%h`, 소비할 큐는 `guide`,
@@ -177,7 +182,7 @@ print("워커 프로세스가 남아 있지 않습니다.")
 # %% [markdown]
 # ## 정리
 #
-# - 오래 걸리는 일을 워커에 보내면 호출한 쪽은 곧바로 번호표(`AsyncResult`)를 받고 제 할 일을 계속한다.
+# - 오래 걸리는 일을 워커에 보내면 호출한 쪽은 곧바로 `AsyncResult`를 받고 제 할 일을 계속한다.
 # - 태스크는 큐에 메시지로 쌓이고, 워커가 꺼내 실행하며, 결과는 결과 백엔드에 남는다. 큐를 보관하는 서버가 브로커다.
 # - Celery 5에서는 `celery -A 앱 서브커맨드 …` 순서로 쓴다. `celery worker --app=…`은 오류다.
 # - 파이썬 파일에서는 `app.worker_main(argv=["worker", ...])`로 띄운다. `worker`를 빠뜨리면 `ValueError`다.

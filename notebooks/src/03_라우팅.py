@@ -25,6 +25,7 @@ from labtasks.tasks import add, call, normal_call, urgent_call
 
 lab.up()
 mon = lab.monitor()
+lab.check()
 
 # %% [markdown]
 # ## 1. 왜 라우팅이 필요한가
@@ -129,39 +130,38 @@ for node, qs in sorted(replies.items()):
 # %%
 import warnings
 
-from labtasks.chapters.routing import plain_worker
+from labtasks.chapters.routing import log_lines, plain_worker
 
 # %% [markdown]
 # 먼저 `worker.low_priority`와 **같은 이름**(`-n`)으로 워커를 하나 더 띄우고, 이 커널에서 모든 워커에게 `ping`을 보냅니다.
 # 무슨 일이 생기는지는 브로커에 따라 다릅니다.
 #
 # - **Redis**(이 강좌의 내장 브로커): 두 번째 워커도 문제없이 뜹니다. `ping`에 같은 이름으로 답이 두 개 와서 Celery가
-#   `DuplicateNodenameWarning` 경고를 낼 뿐입니다(아래에 저장된 출력).
+#   `DuplicateNodenameWarning` 경고를 낼 뿐입니다(아래 출력).
 # - **RabbitMQ**: 두 번째 워커가 시작하다가 끝납니다. 원격 제어 명령을 받는 큐 `이름.celery.pidbox`를 첫 워커가 독점하고 있어서
 #   `RESOURCE_LOCKED - cannot obtain exclusive access to locked queue 'worker.low_priority@….celery.pidbox'` 에러가 납니다.
 #
-# 그래서 이 셀의 출력은 브로커마다 달라 비교하지 않고, 두 경우를 `assert`로 확인합니다.
+# 셀 끝의 `assert`는 둘 중 하나가 일어났는지 확인합니다.
 
 # %% tags=["nbval-ignore-output"]
 dup, dup_log = plain_worker("dup.log", "-n", w_low.nodename)
-with warnings.catch_warnings(record=True) as caught:
+with warnings.catch_warnings(record=True) as caught:  # Celery의 경고를 모아 둡니다
     warnings.simplefilter("always")
-    replies = app.control.inspect(timeout=2).ping() or {}
-duplicate_warned = any(type(w.message).__name__ == "DuplicateNodenameWarning" for w in caught)
-locked = "RESOURCE_LOCKED" in dup_log.read_text()
+    app.control.inspect(timeout=1).ping()
 print("두 번째 워커가 떴나:", dup.poll() is None)
 for warning in caught:
     print(type(warning.message).__name__, ":", warning.message)
-for line in dup_log.read_text().splitlines():
-    if "RESOURCE_LOCKED" in line:
-        print(line)
-assert (dup.poll() is None and duplicate_warned) or locked
+locked = log_lines(dup_log, "RESOURCE_LOCKED")
+for line in locked:
+    print(line)
+warned = any(type(w.message).__name__ == "DuplicateNodenameWarning" for w in caught)
+assert (dup.poll() is None and warned) or locked
 
 # %% [markdown]
 # 어느 쪽이든 "pid" 이야기는 없습니다. 두 번째 워커를 멈춥니다(이미 끝났다면 그대로 둡니다).
 
 # %%
-print("로그에 pid 파일 에러가 있나:", "Pidfile" in dup_log.read_text())
+print("로그에 pid 파일 에러가 있나:", bool(log_lines(dup_log, "Pidfile")))
 dup.terminate()
 exit_code = dup.wait(timeout=30)
 
@@ -175,8 +175,7 @@ pidfile = dup_log.parent / "worker.pid"  # 이 커널의 실행 폴더(lab.down(
 first, _ = plain_worker("first.log", "-n", "pid_a@%h", f"--pidfile={pidfile}")
 second, second_log = plain_worker("second.log", "-n", "pid_b@%h", f"--pidfile={pidfile}")
 print("두 번째 워커의 종료 코드:", second.wait(timeout=30))
-print("\n".join(line.replace(str(pidfile), "worker.pid") for line in second_log.read_text().splitlines()
-                if "Pidfile" in line or "already running" in line))
+print("\n".join(log_lines(second_log, "Pidfile", "already running")))
 
 first.terminate()
 print("첫 번째 워커의 종료 코드:", first.wait(timeout=30))
@@ -235,14 +234,14 @@ normal_call.apply_async(queue="high_priority").get(timeout=10)
 #
 # 가이드는 이 자리에 `apply_async(queue='urgent_call')`라고 씁니다. 그러나 `queue=`는 큐 이름을 받습니다. `urgent_call`은 태스크
 # 이름이지 큐 이름이 아니므로, Celery는 `urgent_call`이라는 **새 큐**를 만들어 메시지를 넣습니다. 그 큐를 소비하는 워커는 없습니다.
-# 직접 보내 보고, 1초 뒤의 상태와 브로커에 있는 그 큐의 길이를 봅시다.
+# 직접 보내 보고, 0.5초 뒤의 상태와 브로커에 있는 그 큐의 길이를 봅시다.
 # (`queues.length()`는 브로커에 큐의 메시지 수를 묻습니다. Redis와 RabbitMQ에서 똑같이 동작합니다.)
 
 # %%
 queues.purge("urgent_call")  # 앞선 실행이 남긴 메시지가 있으면 버리고 시작
 
 wrong = urgent_call.apply_async(queue="urgent_call")
-time.sleep(1)
+time.sleep(0.5)
 print("상태:", wrong.state)
 print("모니터가 본 상태:", mon.wait_for(wrong, "PENDING").state, "(보냄 이벤트만 있고 받은 워커가 없음)")
 print("urgent_call 큐의 메시지 수:", queues.length("urgent_call", wait_for=1))

@@ -24,6 +24,7 @@ from labtasks.tasks import add, mult, square, subtract, xsum
 lab.up()
 w = lab.worker("w1", queues=["celery"], concurrency=2)
 mon = lab.monitor()
+lab.workers()
 
 # %% [markdown]
 # Celery 문서는 태스크를 정의하고, 호출 정보를 다루고, 태스크끼리 엮는 설계 전체를 캔버스(Canvas)라고 부릅니다.
@@ -229,7 +230,7 @@ except NotImplementedError as exc:
     print(exc)
 
 # %% [markdown]
-# (이 강좌의 기본 실행은 Redis를, compose와 CI의 RabbitMQ 구간은 Redis 결과 백엔드를 쓰므로 `chord`가 동작합니다.)
+# 이 강좌는 브로커가 Redis이든 RabbitMQ이든 결과 백엔드로 Redis를 쓰므로 `chord`가 동작합니다.
 
 # %% [markdown]
 # ## 8. `map`과 `starmap`

@@ -22,12 +22,19 @@ from labtasks.tasks import add, mult, notify_admin, send_alert
 lab.up()
 w = lab.worker("w1", queues=["celery"], concurrency=2)
 mon = lab.monitor()
+lab.workers()
 
 # %% [markdown]
 # ## 1. 체인에서 `.s()`와 `.si()`
 #
-# 04장에서 본 것처럼 `chain`의 다음 태스크나 `chord`의 콜백은 앞 태스크의 결과를 인자 **앞에** 받습니다. 불변 시그니처는 앞 결과를 받지 않습니다.
-# `immutable=True`인 시그니처는 앞 결과를 받지 않고, 만들 때 준 인자만으로 실행됩니다. 줄임말은 `.si()`입니다.
+# 04장에서 본 것처럼 `chain`의 다음 태스크나 `chord`의 콜백은 앞 태스크의 결과를 인자 **앞에** 받습니다.
+# 불변 시그니처(`immutable=True`)는 앞 결과를 받지 않고, 만들 때 준 인자만으로 실행됩니다. 줄임말은 `.si()`입니다.
+#
+# ### 정오표: 불변 시그니처는 "이전 값이 유지"되는 것이 아니다
+#
+# 가이드는 immutable이면 "이전 값이 유지가 된다"고 설명합니다. 실제로는 앞 태스크의 결과를 **무시**할 뿐입니다.
+# 체인 안에서 무엇이 "유지"되어 다음으로 넘어가는 일은 없고, 불변 시그니처는 자기가 가진 인자로만 실행됩니다.
+# 아래 두 셀과 2절의 `[200, 20, 2]`가 그것을 보여 줍니다.
 
 # %%
 print(add.signature((4, 4), immutable=True) == add.si(4, 4))
@@ -90,11 +97,18 @@ print(values)
 #
 # 가이드의 예는 사용자마다 경고 메시지를 보내고(`send_alert`), 모두 보낸 뒤 관리자에게 알리는 것입니다(`notify_admin`).
 # 관리자 알림에는 경고 결과 목록이 필요 없습니다. 그래서 콜백을 불변 시그니처로 둡니다.
+#
+# ### 정오표: `chord(...).apply_async(),` 끝의 쉼표
+#
+# 가이드의 예는 `chord(...).apply_async(),`처럼 끝에 쉼표가 붙어 있습니다. 파이썬에서 식 끝의 쉼표는 **튜플**을 만듭니다.
+# `res = chord(...).apply_async(),`라고 쓰면 `res`는 `AsyncResult`가 아니라 그것 하나를 담은 튜플이 되어 `res.get()`이 실패합니다.
 
 # %%
 users = ["김철수", "이영희", "박민수", "최지우"]
 t0 = time.time()
-res = chord((send_alert.s(u) for u in users), notify_admin.si()).apply_async()
+res = chord((send_alert.s(u) for u in users), notify_admin.si()).apply_async(),
+print(type(res).__name__, "/ get이 있는가:", hasattr(res, "get"))
+res = res[0]  # 쉼표 없이 쓴 것과 같은 AsyncResult
 print(res.get(timeout=10))
 
 # %% [markdown]

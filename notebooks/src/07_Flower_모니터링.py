@@ -22,6 +22,7 @@ from labtasks.tasks import add, mult
 lab.up()
 w = lab.worker("w1", queues=["celery"], pool="prefork", concurrency=2)
 mon = lab.monitor()
+lab.workers()
 
 # %% [markdown]
 # ## 1. Flower는 이벤트를 본다

@@ -19,6 +19,7 @@ from labtasks.chapters import pools
 lab.up()
 workers = pools.start_workers()
 mon = lab.monitor()
+lab.check()
 
 # %% [markdown]
 # ## 1. 풀(pool)과 동시성(concurrency)
@@ -57,15 +58,25 @@ print(inspect.getsource(pools.burn.run))
 # `gevent` 풀은 항상 별도의 워커 프로세스로 띄웁니다. `celery` 명령은 `-P gevent`를 보면 스스로 패치하고,
 # `lab.worker(pool="gevent")`도 같은 일을 합니다.
 #
+# ### 정오표: gevent는 "더 똑똑한 스레드"가 아니다
+#
+# 가이드는 gevent와 eventlet을 "좀 더 똑똑한 thread"라고 부릅니다. 그린렛은 스레드가 아닙니다. 모든 그린렛이 **운영체제 스레드 하나**에서
+# 돌고, 운영체제가 끼어들어 차례를 바꾸지 않습니다. 그린렛은 I/O를 기다릴 때(패치된 소켓, `time.sleep`)만 **스스로** 차례를 넘깁니다(협력형).
+# 그래서 기다리는 일은 수천 개를 함께 돌리지만, 계산만 하는 태스크는 끝날 때까지 다른 그린렛에게 차례를 주지 않습니다.
+# 아래 2절의 I/O 배치에서 `gevent`가 `threads`처럼 빠른 것은 기다리기만 하는 일이기 때문입니다.
+#
+# ### eventlet
+#
 # 참고로 가이드가 함께 소개하는 `eventlet`은 개발진이 더 이상 권하지 않습니다. eventlet 프로젝트는 유지보수만 하면서
 # 새 코드에서는 쓰지 말라고 안내합니다. Celery의 `-P eventlet`은 아직 남아 있지만, 같은 자리에는 `gevent`를 쓰세요.
 #
-# ## 2. 재기
+# ## 2. 풀마다 시간 재기
 #
 # 각 워커에 두 배치를 보내고, 모든 결과가 돌아올 때까지 걸린 시간을 잽니다.
 #
-# - I/O 배치: `io_wait(0.3)` 10개. 네 풀에 차례로 보냅니다.
-# - CPU 배치: `burn` 4개. `prefork`와 `threads`만 잽니다(`gevent`와 `solo`도 한 번에 한 태스크만 계산하므로 `threads`와 같은 모양이 됩니다).
+# - I/O 배치: `io_wait(0.3)` 10개. 기다리기만 하는 일이라 풀끼리 서로 방해하지 않으므로, 네 풀에 한꺼번에 보냅니다.
+# - CPU 배치: `burn` 4개. `prefork`와 `threads`만 잽니다. `gevent`와 `solo`도 한 프로세스에서 한 번에 한 태스크만 계산하므로,
+#   CPU 병렬도가 `threads`처럼 1을 넘지 못합니다.
 #   두 풀에 **동시에** 보내고, 이것을 두 번 합니다. 다른 프로그램이 CPU를 쓰다 말다 해도 두 풀이 같은 부하를 함께 겪으니
 #   비교가 공정합니다. 대신 두 워커가 코어를 나눠 쓰므로 숫자 하나하나는 혼자 돌 때보다 작게 나옵니다. 볼 것은 두 풀 사이의 차이입니다.
 #
@@ -74,8 +85,9 @@ print(inspect.getsource(pools.burn.run))
 # - **태스크당 CPU**: `burn` 하나가 실제로 CPU를 쓴 시간. 같은 계산이니 풀과 관계없이 비슷해야 합니다.
 # - **CPU 병렬도**: 태스크들이 쓴 CPU 시간을 모두 더해, 첫 태스크가 시작해서 마지막 태스크가 끝날 때까지의 시간으로 나눈 값.
 #   평균 몇 개의 CPU가 함께 일했는지를 뜻합니다.
-# - **계산한 비율**: 태스크가 시작해서 끝날 때까지의 시간 가운데 실제로 계산한 시간의 비율. 나머지는 CPU가 비기를, `threads`라면
-#   GIL을 기다린 시간입니다.
+# - **계산 시간 비율**: 태스크가 시작해서 끝날 때까지의 시간 가운데 실제로 계산한 시간의 비율. 나머지는 CPU가 비기를, `threads`라면
+#   GIL을 기다린 시간입니다. (그래서 이 비율은 태스크를 하나씩 끝까지 계산하는 `solo`나 `gevent`라면 `threads`와 달리 높게 나옵니다.
+#   이 장에서는 재지 않습니다.)
 
 # %%
 timings = pools.measure()
@@ -109,8 +121,8 @@ assert 0.6 < cpu["prefork"]["태스크당 CPU"] / cpu["threads"]["태스크당 C
 print("CPU 배치: burn 하나가 쓴 CPU 시간은 두 풀에서 비슷함")
 assert cpu["threads"]["CPU 병렬도"] < 1.15
 print("CPU 배치: threads의 CPU 병렬도는 1을 넘지 않음 (GIL)")
-assert cpu["prefork"]["계산한 비율"] > cpu["threads"]["계산한 비율"]
-print("CPU 배치: prefork의 태스크가 도는 시간 가운데 계산한 비율이 threads보다 큼")
+assert cpu["prefork"]["계산 시간 비율"] > cpu["threads"]["계산 시간 비율"]
+print("CPU 배치: 계산 시간 비율은 prefork가 threads보다 큼")
 
 # %% [markdown]
 # - **I/O 배치**: 기다리는 일은 CPU가 필요 없으니, 동시에 몇 개를 기다릴 수 있느냐가 시간을 정합니다. `threads`와 `gevent`는 10개를
@@ -121,13 +133,13 @@ print("CPU 배치: prefork의 태스크가 도는 시간 가운데 계산한 비
 #   따로 있어서, 비어 있는 코어가 있으면 두 태스크가 정말로 함께 계산합니다. 코어 두 개를 혼자 쓴다면 2에 가깝지만, 여기서는
 #   `threads` 워커와 코어를 나눠 썼고 다른 프로그램이 CPU를 쓰고 있으면 더 작아집니다. 그래서 위 표의 CPU 병렬도는 컴퓨터가
 #   바쁠수록 두 풀이 비슷해집니다.
-# - **계산한 비율**은 바쁜 컴퓨터에서도 차이가 분명합니다. `threads`의 태스크 넷은 한 프로세스 안에서 GIL 하나를 돌려 쓰므로, 도는
+# - **계산 시간 비율**은 바쁜 컴퓨터에서도 차이가 분명합니다. `threads`의 태스크 넷은 한 프로세스 안에서 GIL 하나를 돌려 쓰므로, 도는
 #   시간의 대부분을 GIL을 기다리며 보냅니다. `prefork`의 태스크는 저마다 프로세스가 있어서 CPU 차례만 기다립니다.
 #
 # 그래서 가이드의 조언, "I/O에는 스레드, CPU에는 프로세스"가 맞습니다. I/O 위주라면 `threads`나 `gevent`에 큰 `-c`를,
 # CPU 위주라면 `prefork`에 코어 수만큼의 `-c`를 줍니다. 둘이 섞여 있다면 큐를 나누어(3장) 워커를 따로 띄우세요.
 #
-# 재기가 끝났으니 이 워커들은 멈춥니다. `lab.stop(...)`은 여러 워커에 한꺼번에 멈추라고 알리고, 모두 멈출 때까지 기다립니다.
+# 다 쟀으니 이 워커들은 멈춥니다. `lab.stop(...)`은 여러 워커에 한꺼번에 멈추라고 알리고, 모두 멈출 때까지 기다립니다.
 
 # %%
 lab.stop(*workers.values())
@@ -141,10 +153,15 @@ lab.stop(*workers.values())
 # - **CPU 친화도(affinity)**: `taskset -c 0`이나 `docker run --cpuset-cpus=0`은 프로세스가 돌 수 있는 CPU를 정합니다.
 #   `os.sched_getaffinity(0)`가 그 목록을 알려 줍니다.
 # - **cgroup CPU 할당량(quota)**: `docker run --cpus=1.5`나 쿠버네티스의 CPU limit은 CPU 목록은 그대로 두고, 100ms마다 쓸 수 있는
-#   CPU 시간을 정합니다. cgroup v2에서는 `/sys/fs/cgroup/cpu.max` 파일에 `150000 100000`(1.5 CPU)처럼, 제한이 없으면
-#   `max 100000`으로 적혀 있습니다. 친화도로는 보이지 않으므로 `os.sched_getaffinity`는 여전히 모든 CPU를 돌려줍니다.
+#   CPU 시간을 정합니다. 리눅스의 cgroup에는 두 판이 있고, 값이 적힌 파일이 다릅니다.
+#   - cgroup v2: `/sys/fs/cgroup/cpu.max` 한 파일에 `150000 100000`(1.5 CPU)처럼 할당량과 주기를 적고, 제한이 없으면 `max 100000`입니다.
+#   - cgroup v1: `/sys/fs/cgroup/cpu/cpu.cfs_quota_us`(할당량, 제한이 없으면 `-1`)와 `cpu.cfs_period_us`(주기) 두 파일에 나눠 적습니다.
+#     `150000`과 `100000`이면 1.5 CPU입니다.
 #
-# 이 컴퓨터의 세 숫자를 봅시다. 컴퓨터마다 다르므로 아래 출력은 비교하지 않습니다.
+#   어느 쪽이든 친화도로는 보이지 않으므로 `os.sched_getaffinity`는 여전히 모든 CPU를 돌려줍니다. `pools.cpu_quota()`는 두 판을 모두 읽고,
+#   어느 파일에서 읽었는지 함께 돌려줍니다.
+#
+# 이 컴퓨터의 세 숫자를 봅시다. 숫자는 컴퓨터마다 다릅니다.
 
 # %% tags=["nbval-ignore-output"]
 import os
@@ -162,7 +179,7 @@ print("cgroup 할당량:", quota_text, "→", f"{quota:g} CPU" if quota else "�
 # taskset -c 0 celery -A labtasks worker -P prefork -n pinned@%h -Q pinned -l INFO
 # ```
 #
-# 배너의 숫자는 컴퓨터의 CPU 수라서 출력은 비교하지 않고, 그 뜻은 다음 셀에서 확인합니다.
+# 배너의 숫자는 이 컴퓨터의 CPU 수입니다. 그 뜻은 다음 셀에서 확인합니다.
 
 # %% tags=["nbval-ignore-output"]
 pinned = pools.start_pinned(cpus="0")

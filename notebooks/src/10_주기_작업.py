@@ -1,5 +1,5 @@
 # %% [markdown]
-# # 10. 주기 작업 (celery beat)
+# # 10. 주기 태스크 (celery beat)
 #
 # ## 학습 목표
 #
@@ -29,7 +29,7 @@ from labtasks.tasks.periodic import tick
 lab.up()
 w = lab.worker("w1", queues=["celery"], pool="prefork", concurrency=2)
 mon = lab.monitor()
-senders = periodic.Senders(mon)  # 태스크마다 어느 프로세스가 보냈는지 기억합니다
+lab.workers()
 
 # %% [markdown]
 # ## 1. beat와 `beat_schedule`
@@ -81,16 +81,16 @@ print("상태 파일 이름:", b.schedule_path.name)
 # ## 3. 모니터로 본 주기 태스크
 #
 # beat가 보낸 태스크도 모니터에는 다른 태스크와 똑같이 보입니다. `tick-every-half-second` 항목이 0.5초마다 보낸 `tick`을
-# 주기 세 번 동안 세어 봅니다. (`periodic.wait_window`는 beat의 첫 전송보다 반 주기 앞에서 세기 시작하므로,
-# 컴퓨터가 바빠 전송이 반 주기 가까이 늦거나 빨라도 세는 범위의 경계에 걸리지 않습니다.)
+# 주기 세 번 동안 세어 봅니다. `periodic.wait_window`는 모니터가 받은 이벤트에서 beat마다 보낸 `tick`을 세고, 그 태스크들이
+# 모두 끝날 때까지 기다립니다.
 
 # %%
-하나 = periodic.wait_window(mon, senders, [b], tick.name, period=0.5, since=t0)
+하나 = periodic.wait_window(mon, [b], tick.name, period=0.5, since=t0)
 print(하나)
 table(mon, ids=하나.records)
 
 # %% [markdown]
-# beat의 로그에는 보낼 때마다 `Sending due task <항목 이름>` 한 줄이 남습니다. 시각은 실행할 때마다 다르니 비교하지 않는 셀에 둡니다.
+# beat의 로그에는 보낼 때마다 `Sending due task <항목 이름>` 한 줄이 남습니다.
 
 # %% tags=["nbval-ignore-output"]
 assert any("Sending due task tick-every-half-second" in line for line in b.logs(50))
@@ -101,7 +101,7 @@ b.logs(4)
 # 평일 아침 9시 항목은 이 노트북이 도는 동안에는 때가 오지 않으니 보이지 않습니다.
 
 # %%
-timeline(mon, ids=periodic.finished(mon.tasks(since=t0)), title="beat 하나: tick은 0.5초마다, slow_add는 1초마다")
+timeline(mon, since=t0, title="beat 하나: tick은 0.5초마다, slow_add는 1초마다")
 
 # %% [markdown]
 # ## 4. `crontab`: 다음 실행은 언제?
@@ -176,7 +176,7 @@ print("UTC 앱 is_due:", UTC_앱_지금.is_due(어제_실행).is_due)
 # %%
 t1 = time.time()
 with periodic.another_beat(app.conf.beat_schedule) as b2:
-    둘 = periodic.wait_window(mon, senders, [b, b2], tick.name, period=0.5, since=t1)
+    둘 = periodic.wait_window(mon, [b, b2], tick.name, period=0.5, since=t1)
 print(둘)
 둘
 
@@ -240,13 +240,14 @@ print("큐에 쌓인 메시지가 여섯 개 이상인가:", queues.length("cele
 b.stop()
 
 # %% [markdown]
-# 쌓인 메시지가 모두 `expires`(0.5초)보다 오래될 때까지 기다린 뒤 워커를 다시 띄우고, 큐가 빌 때까지 기다립니다.
+# 쌓인 메시지가 모두 `expires`(0.5초)보다 오래될 때까지 기다린 뒤 워커를 다시 띄웁니다. `periodic.backlog`는 큐가 비고
+# 쌓였던 태스크가 모두 끝날 때까지 기다렸다가, 항목마다 몇 개가 어떻게 되었는지 셉니다.
 
 # %%
 쌓인_것 = mon.tasks(names=[tick.name], since=t2)
-periodic.wait_expired(쌓인_것, expires=0.5)
+time.sleep(0.5)  # beat는 멈췄으니, 이제 쌓인 메시지는 모두 0.5초보다 오래되었습니다
 w = lab.worker("w1", queues=["celery"], pool="prefork", concurrency=2)
-밀린_것 = periodic.settle(mon, 쌓인_것, expiring="만료 있음")
+밀린_것 = periodic.backlog(mon, 쌓인_것)
 print("만료 있음: 쌓였던 tick 가운데 실행된 것이 없는가:", 밀린_것.count("만료 있음", "SUCCESS") == 0)
 print("만료 없음: 쌓였던 tick이 모두 실행되었는가:", 밀린_것.all_in("만료 없음", "SUCCESS"))
 
@@ -257,7 +258,7 @@ print("만료 없음: 쌓였던 tick이 모두 실행되었는가:", 밀린_것.
 #   실행하지 않은 채 `REVOKED`로 기록합니다. 워커 로그에는 `Discarding revoked task` 줄이 남습니다.
 # - **RabbitMQ 브로커**: 브로커가 만료된 메시지를 스스로 버립니다. 워커는 그 메시지를 보지도 못하고, 모니터에는 보낸 기록만 남아 `PENDING`으로 보입니다.
 #
-# 어느 쪽이든 밀린 tick은 실행되지 않습니다. 몇 개가 쌓였는지와 어느 열에 들어가는지는 실행 순간과 브로커에 따라 달라서, 비교하지 않는 셀에 둡니다.
+# 어느 쪽이든 밀린 tick은 실행되지 않습니다. 몇 개가 쌓였는지와 어느 열에 들어가는지는 실행 순간과 브로커에 따라 다릅니다.
 
 # %% tags=["nbval-ignore-output"]
 assert 밀린_것.count("만료 있음", "SUCCESS") == 0 and 밀린_것.all_in("만료 없음", "SUCCESS")
@@ -270,7 +271,7 @@ assert 밀린_것.count("만료 있음", "SUCCESS") == 0 and 밀린_것.all_in("
 # ## 8. docker compose에서
 #
 # `docker-compose.yml`에는 `beat` 서비스가 하나 있습니다. 복제 1개, 상태 파일은 `beat-data` 볼륨에 둡니다. 이 강좌의 앱에는 미리 정해 둔
-# `beat_schedule`이 없으므로 그 beat는 아무것도 보내지 않고, 다른 장의 결과에 끼어들지 않습니다. 팀의 주기 작업은 앱의 `beat_schedule`에
+# `beat_schedule`이 없으므로 그 beat는 아무것도 보내지 않고, 다른 장의 결과에 끼어들지 않습니다. 팀의 주기 태스크는 앱의 `beat_schedule`에
 # 적으면 그 beat가 보냅니다.
 #
 # compose로 띄운 환경(`LABTASKS_WORKERS=external`)에서도 `lab.beat()`는 이 장의 일정표를 가진 beat를 커널에서 따로 띄웁니다.
@@ -279,7 +280,7 @@ assert 밀린_것.count("만료 있음", "SUCCESS") == 0 and 밀린_것.all_in("
 # %% [markdown]
 # ## 정리
 #
-# - 주기 작업은 beat가 `beat_schedule`을 보고 태스크를 **보내고**, 워커가 **실행**한다. `schedule`에는 `timedelta`, 숫자(초), `crontab`을 쓴다.
+# - 주기 태스크는 beat가 `beat_schedule`을 보고 태스크를 **보내고**, 워커가 **실행**한다. `schedule`에는 `timedelta`, 숫자(초), `crontab`을 쓴다.
 # - `lab.beat()`는 지금의 `beat_schedule`로 beat를 띄운다. 다시 불러도 하나뿐이고, `lab.down()`과 함께 멈춘다. 로그는 `.logs(n)`.
 # - `crontab`은 `remaining_estimate`와 `is_due`로 다음 실행을 물어볼 수 있다. 시각은 앱의 `timezone` 기준이고, 시간대를 바꾸면 시와 요일이 모두 바뀐다.
 # - beat는 딱 하나. 둘이면 모든 주기 태스크가 두 번 실행된다. beat 서비스는 하나, `-B`는 개발용, 꼭 필요하면 락.

@@ -21,6 +21,7 @@ from labtasks.chapters import progress
 lab.up()
 w = lab.worker("w1", queues=["celery"], pool="prefork", concurrency=2)
 mon = lab.monitor()
+lab.workers()
 
 # %% [markdown]
 # ## 1. 태스크 안에서 진행 상황 쓰기
@@ -119,9 +120,9 @@ print(inspect.getsource(progress.crunch))
 print(progress.event_types(lambda: progress.crunch.delay(3, 0.05), mon))
 
 # %% [markdown]
-# `progress.Bar`는 이 이벤트로 움직이는 진행 막대입니다. 만들 때 결과 백엔드를 한 번 읽고, 그다음에는 모니터의 리스너(`add_listener`)로
-# 그 태스크의 `task-progress`와 끝 이벤트(`task-succeeded`, `task-failed`, `task-revoked`)만 듣습니다.
-# 07장의 실시간 보드처럼 다시 그리기는 0.2초에 한 번으로 묶습니다(스로틀링, throttling). 이벤트가 쏟아져도 브라우저가 버벅이지 않습니다.
+# `progress.Bar`는 이 이벤트로 움직이는 진행 막대입니다. 그 태스크의 `task-progress`와 끝 이벤트(`task-succeeded`, `task-failed`,
+# `task-revoked`)가 올 때마다 막대를 고치되, 07장의 실시간 보드처럼 다시 그리기는 0.2초에 한 번으로 묶습니다(스로틀링, throttling).
+# 이벤트가 쏟아져도 브라우저가 버벅이지 않습니다.
 # 아래 셀을 실행하면 막대가 2초 동안 차오릅니다.
 
 # %%
@@ -213,26 +214,27 @@ print(그린_화면[-1].strip())
 #
 # 결과 백엔드까지 두 번 다녀오는 셈입니다. `send_event`는 브로커에 메시지를 하나 더 보냅니다.
 # `updates(n)`은 다른 일 없이 진행 상황만 `n`번 연달아 쓰고, 거기에 든 시간을 태스크 안에서 재어 돌려줍니다.
+# `progress.measure_cost()`는 `n`을 0, 50, 200, 400으로 바꿔 가며, 이벤트 없이와 이벤트와 함께 각각 두 번씩 `updates`를 보내고
+# 빠른 쪽을 씁니다(컴퓨터가 잠깐 바쁘면 한 번이 느려질 수 있습니다).
 
 # %%
 print(inspect.getsource(progress.updates))
 비용 = progress.measure_cost()
-비용
 
 # %% [markdown]
-# 숫자는 기계와 부하에 따라 달라서 가려 두고(ms 단위로 보입니다), 그 뜻만 확인합니다.
-
-# %%
-per_update, per_event_update = 비용.per_update(), 비용.per_update(event=True)
-print("업데이트 한 번에 시간이 드는가:", per_update > 0)
-print("업데이트가 많을수록 오래 걸리는가:", 비용[400, False] > 비용[50, False] > 비용[0, False])
-print("초당 10번 알리면 태스크 시간의 10%보다 적게 드는가:", 10 * per_event_update < 0.1)
+# 잰 시간은 컴퓨터와 그때의 부하에 따라 달라집니다. 그래프로 모양을 보고, 실행마다 같은 뜻은 아래 셀에서 확인합니다.
 
 # %%
 fig = progress.plot(비용)
 
+# %%
+per_update, per_event_update = 비용.per_update(), 비용.per_update(event=True)
+print("업데이트가 많을수록 오래 걸리는가:", 비용[400, False] > 비용[50, False] > 비용[0, False])
+print("이벤트까지 보내면 업데이트 한 번이 10 ms보다 짧은가:", per_event_update < 0.01)
+print("초당 10번 알리면 태스크 시간의 10%보다 적게 드는가:", 10 * per_event_update < 0.1)
+
 # %% [markdown]
-# 업데이트 한 번은 보통 1 ms 안팎입니다(위 표의 "업데이트당"). 한 단계가 1 ms도 안 걸리는 반복문에서 단계마다 알리면 진행 상황을 알리는 데 일하는 것보다 더 많은
+# 업데이트 한 번은 1 ms 안팎이거나 그보다 짧습니다(위 그래프에서 400번에 든 시간을 400으로 나눈 값). 이벤트까지 보내면 브로커에 메시지를 하나 더 보내므로 더 듭니다. 한 단계가 1 ms도 안 걸리는 반복문에서 단계마다 알리면 진행 상황을 알리는 데 일하는 것보다 더 많은
 # 시간을 쓰게 됩니다. 보는 사람도 1초에 몇 번 이상의 변화는 알아채지 못합니다(막대는 어차피 0.2초에 한 번 다시 그립니다). 그러니
 #
 # - **0.5~1초에 한 번**, 또는 **전체의 1%마다** 한 번처럼, 알리는 빈도를 일의 양이 아니라 시간에 맞추세요.
@@ -242,7 +244,7 @@ fig = progress.plot(비용)
 # ## 4. 막대에서 취소하기
 #
 # 막대의 **취소** 버튼은 `r.revoke(terminate=True)`를 부릅니다. 09장의 `revoke()`는 아직 실행되지 않은 태스크만 취소하지만,
-# `terminate=True`를 주면 워커가 **이미 실행 중인** 태스크도 멈춥니다. `prefork` 풀에서는 그 태스크를 실행하는 자식 프로세스에 시그널
+# `terminate=True`를 주면 워커가 **이미 실행 중인** 태스크도 멈춥니다. `prefork` 풀에서는 그 태스크를 실행하는 자식 프로세스에 (운영체제) 신호
 # (기본값 `SIGTERM`)을 보내 프로세스째 끝내고, 새 자식 프로세스를 띄웁니다.
 #
 # 30단계(3초)짜리 태스크를 보내고, 3단계까지 간 것을 이벤트로 확인한 뒤 코드로 버튼을 누릅니다. 직접 해 보려면 막대의 취소 버튼을 누르세요.
@@ -256,7 +258,7 @@ fig = progress.plot(비용)
 취소_막대.cancel_button.click()
 취소_막대.wait()
 r = 취소_막대.result
-current, total = 취소_막대.tracker.progress[r.id]
+current, total = 취소_막대.position()
 print("막대:", 취소_막대.state(), "/ 결과 백엔드:", r.state, repr(r.info))
 print("3단계 이상 가고, 끝까지는 가지 않았는가:", 3 <= current < total)
 
@@ -272,7 +274,7 @@ print("3단계 이상 가고, 끝까지는 가지 않았는가:", 3 <= current <
 print("모니터가 본 상태:", mon.task(r.id).state)
 
 # %% [markdown]
-# - `terminate=True`는 **프로세스**에 시그널을 보냅니다. 그 태스크가 막 끝나고 같은 프로세스가 다음 태스크를 시작했다면 엉뚱한 태스크가
+# - `terminate=True`는 **프로세스**에 신호를 보냅니다. 그 태스크가 막 끝나고 같은 프로세스가 다음 태스크를 시작했다면 엉뚱한 태스크가
 #   죽을 수 있습니다. 정리할 틈도 없습니다. 마지막 수단으로 쓰고, 가능하면 태스크가 단계마다 "그만하라는 표시"(예: Redis 키)를 확인해
 #   스스로 멈추게 만드세요.
 # - **풀마다 다릅니다.** 자식 프로세스가 없는 풀은 죽일 프로세스가 없습니다. `threads` 워커에 같은 일을 해 봅니다.
@@ -286,7 +288,7 @@ progress.terminate_on(("threads",), mon=mon)
 #
 # | 풀 | `revoke(terminate=True)` | 최종 상태 |
 # |---|---|---|
-# | `prefork` | 자식 프로세스에 시그널, 프로세스째 끝남 | `REVOKED` |
+# | `prefork` | 자식 프로세스에 신호, 프로세스째 끝남 | `REVOKED` |
 # | `threads` | `NotImplementedError`, 태스크는 계속 실행 | `SUCCESS` |
 # | `gevent` | 그 그린렛(greenlet)을 죽임. 다음 양보 지점(I/O, `sleep`)에서 멈추므로, 양보하지 않는 계산은 멈추지 못함 | `REVOKED` |
 # | `solo` | 워커 자신이 태스크를 실행하느라 명령을 읽지 못함. 태스크가 끝난 뒤에 읽음 | `SUCCESS` |
