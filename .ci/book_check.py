@@ -120,6 +120,10 @@ def check_chapter(driver, ch: Chapter, first: bool):
     want = f"https://mybinder.org/v2/gh/{org_repo}/"
     binder = [h for h in links if h.startswith(want) and h.endswith(f"urlpath=lab/tree/notebooks/{ch.name}.ipynb")]
     check(binder, f"{ch.name}: Binder 버튼이 없음 ({want}…/notebooks/{ch.name}.ipynb)")
+    # and the Colab button opens the same notebook from GitHub in Colab
+    colab = [h for h in links if h.startswith(f"https://colab.research.google.com/github/{org_repo}/")
+             and h.endswith(f"/notebooks/{ch.name}.ipynb")]
+    check(colab, f"{ch.name}: Colab 버튼이 없음")
 
     imgs = driver.find_elements(By.CSS_SELECTOR, ".cell_output img")
     check(len(imgs) == ch.images, f"{ch.name}: 그림 {ch.images}개 중 {len(imgs)}개만 있음")
