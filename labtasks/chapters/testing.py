@@ -42,10 +42,12 @@ _started_in: list[str] = []
 
 def new_project(name: str = "ch13") -> Path:
     """An empty project folder ``~/celery-lab/<name>`` (emptied if it is there), outside the repo,
-    made the kernel's working folder; ``leave_project()`` goes back."""
+    made the kernel's working folder; ``leave_project()`` goes back. ``LABTASKS_PROJECT_ROOT``
+    puts it elsewhere (each test run has its own, so that runs side by side never share it)."""
     if not _started_in:
         _started_in.append(os.getcwd())
-    folder = Path.home() / "celery-lab" / name
+    root = os.environ.get("LABTASKS_PROJECT_ROOT") or Path.home() / "celery-lab"
+    folder = Path(root) / name
     os.chdir(Path.home())  # not inside the folder being emptied
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)

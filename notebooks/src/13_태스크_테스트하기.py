@@ -143,7 +143,7 @@ print("실제: 시도 사이에 RETRY 상태를 보았나:", "RETRY" in 본_상�
 from pathlib import Path
 
 프로젝트 = testing.new_project()  # 빈 폴더를 만들고 커널의 작업 폴더로 삼는다
-print(프로젝트.relative_to(Path.home()), "/ 지금 작업 폴더인가:", Path.cwd() == 프로젝트)
+print(프로젝트.name, "/ 지금 작업 폴더인가:", Path.cwd() == 프로젝트)
 
 # %%
 # %%writefile worker.py
