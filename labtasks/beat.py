@@ -32,11 +32,8 @@ class Beat(display.Table, LoggedChild):
         self._spawn([sys.executable, "-m", "celery", "-A", "labtasks", "beat", "-l", "INFO",
                      "-s", str(self.schedule_path)], kind="beat",
                     env=dict(settings.child_env(), **{SCHEDULE_ENV: self.schedule}))
-
-        def started():  # beat sends beat_init as its scheduler starts
-            self._check_alive(f"beat {self.name}")
-            return self.said_ready()
-        self._wait(started, 30.0, f"beat {self.name}의 시작", interval=0.02)
+        # beat sends beat_init as its scheduler starts
+        self._wait(self.said_ready, f"beat {self.name}", "시작", interval=0.02)
         return self
 
 

@@ -15,7 +15,6 @@ from . import colab, display, settings
 from .procs import LoggedChild, free_port
 
 USER = "lab"
-READY_TIMEOUT = 30.0
 
 
 def jupyter_base_url() -> str:
@@ -93,13 +92,12 @@ class Flower(display.Table, LoggedChild):
         self._spawn(self.argv(), kind="flower", env=env)
 
         def healthy():  # answering, and its event receiver connected (it logs "Connected to")
-            self._check_alive("Flower")
             try:
                 return (b"] Connected to " in self.log_path.read_bytes()
                         and requests.get(self.local_url + "healthcheck", timeout=1).text == "OK")
             except requests.ConnectionError:
                 return False
-        self._wait(healthy, READY_TIMEOUT, "Flower의 healthcheck 응답", interval=0.05)
+        self._wait(healthy, "Flower", "healthcheck 응답", interval=0.05)
         return self
 
     def api(self, path: str, method: str = "GET", **kwargs):

@@ -44,8 +44,7 @@ class Lab:
         atexit.register(_down_if_alive, weakref.ref(self))
 
     def up(self) -> "Status":
-        """Broker and result backend ready: the kernel's own Redis unless the environment
-        names a broker."""
+        """Broker and result backend ready: the kernel's own Redis unless the environment names one."""
         if self._replaced_env is None:
             procs.reap()
             if settings.broker_from_env() is None:
@@ -174,10 +173,8 @@ class Lab:
         """Stop everything this kernel started. Safe to call twice."""
         self.started.web = _stopped(self.started.web)
         self.started.beat = _stopped(self.started.beat)  # what sends, then what listens
-        for listener in (self.started.map, self.started.monitor):
-            if listener is not None:
-                listener.stop()
-        self.started.map = self.started.monitor = None
+        self.started.map = _stopped(self.started.map)
+        self.started.monitor = _stopped(self.started.monitor)
         self.started.flower = _stopped(self.started.flower)
         workers = list(self.started.workers.values())
         for worker in workers:
@@ -194,7 +191,6 @@ class Lab:
         return Message("이 커널이 띄운 프로세스를 모두 멈췄습니다.")
 
     def _restore_env(self) -> None:
-        """Give back the environment values up() replaced."""
         if self._replaced_env is None:
             return
         for key, value in self._replaced_env.items():
@@ -236,11 +232,9 @@ class Lab:
         """The processes this kernel started and still runs: kind, name and pid."""
         found = [("redis-server", "내장 Redis", self.started.redis),
                  ("celery beat", "beat", self.started.beat)]
-        for worker in self.started.workers.values():
-            if isinstance(worker, Worker):
-                found.append(("celery worker", worker.name, worker))
-        found.append(("flower", "Flower", self.started.flower))
-        found.append(("flask", "웹 앱", self.started.web))
+        found += [("celery worker", w.name, w) for w in self.started.workers.values()
+                  if isinstance(w, Worker)]
+        found += [("flower", "Flower", self.started.flower), ("flask", "웹 앱", self.started.web)]
         return [{"kind": kind, "name": name, "pid": part.pid} for kind, name, part in found
                 if part is not None and part.alive()]
 

@@ -107,7 +107,7 @@ class Monitor:
             self._confirm(timeout)
         return self
 
-    def _confirm(self, timeout: float) -> bool:
+    def _confirm(self, timeout: float) -> None:
         """Send probes until one comes back: the broker may route events a moment late."""
         token, seen = uuid.uuid4().hex, threading.Event()
         self._probe = (token, seen)
@@ -116,15 +116,9 @@ class Monitor:
             while not seen.is_set() and time.monotonic() < deadline:
                 dispatcher.send("labtasks-probe", token=token)
                 seen.wait(0.1)
-        return seen.is_set()
 
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
-
-    @property
-    def ready(self) -> bool:
-        """True while the receiver is connected and consuming events."""
-        return self._ready.is_set() and self.running()
 
     def stop(self, timeout: float = 5.0) -> bool:
         """Stop the thread; True when it ended within ``timeout`` seconds."""

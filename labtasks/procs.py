@@ -132,6 +132,7 @@ class LoggedChild:
     proc: subprocess.Popen | None = None
     log_path: Path
     stop_grace: float = 10.0
+    ready_timeout: float = 30.0
 
     @property
     def pid(self) -> int | None:
@@ -160,18 +161,19 @@ class LoggedChild:
         self.proc = spawn(argv, log=self.log_path, kind=kind, name=getattr(self, "name", kind),
                           env=env, cwd=cwd)
 
-    def _wait(self, ready, timeout: float, what: str, interval: float) -> None:
-        """Wait for ``ready()``; a process that never got ready is stopped, not left behind."""
+    def _wait(self, ready, what: str, awaited: str, interval: float) -> None:
+        """Wait for ``ready()`` while the process ``what`` lives (a LabError with its log when it
+        ended); a process that never got ready is stopped, not left behind."""
+        def alive_and_ready():
+            if not self.alive():
+                raise LabError(f"{what}이(가) 시작하다 종료되었습니다. 로그:\n"
+                               + "\n".join(self.logs(15)))
+            return ready()
         try:
-            wait_until(ready, timeout, what, interval)
+            wait_until(alive_and_ready, self.ready_timeout, f"{what}의 {awaited}", interval)
         except BaseException:
             self.stop()
             raise
-
-    def _check_alive(self, what: str) -> None:
-        if not self.alive():
-            raise LabError(f"{what}이(가) 시작하다 종료되었습니다. 로그:\n"
-                           + "\n".join(self.logs(15)))
 
     def stop(self) -> None:
         """SIGTERM, then SIGKILL to its group after ``stop_grace`` seconds."""

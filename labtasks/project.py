@@ -11,8 +11,6 @@ from . import display, settings
 from .flower import behind_proxy, jupyter_base_url
 from .procs import LoggedChild, free_port
 
-READY_TIMEOUT = 30.0
-
 
 def code_stamp(folder: Path) -> tuple:
     """Changes whenever a ``.py`` file of ``folder`` does: a rewritten module means a restart."""
@@ -63,21 +61,17 @@ class WebServer(display.Table, LoggedChild):
         return (self.alive() and (self.target, self.folder) == (target, Path(folder))
                 and self.stamp == code_stamp(folder))
 
-    def command(self) -> str:
-        return f"flask --app {self.target} run --host 127.0.0.1 --port {self.port}"
-
     def start(self) -> "WebServer":
         argv = [sys.executable, "-m", "flask", "--app", self.target, "run", "--no-reload",
                 "--host", "127.0.0.1", "--port", str(self.port)]
         self._spawn(argv, kind="web", env=project_env(self.folder), cwd=self.folder)
 
         def answers():  # any HTTP answer, even 404, means it serves
-            self._check_alive(f"웹 앱 {self.target}")
             try:
                 return requests.get(self.url, timeout=1) is not None
             except requests.ConnectionError:
                 return False
-        self._wait(answers, READY_TIMEOUT, f"웹 앱 {self.target}의 HTTP 응답", interval=0.05)
+        self._wait(answers, f"웹 앱 {self.target}", "HTTP 응답", interval=0.05)
         return self
 
     def rows(self):

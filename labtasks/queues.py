@@ -9,11 +9,10 @@ from .waiting import wait_until
 def length(name: str, wait_for: int | None = None, timeout: float = 3.0) -> int:
     """Messages waiting in queue ``name`` (0 if none); with ``wait_for``, ask until that many are
     counted (RabbitMQ counts a message just published a moment later)."""
-    if wait_for is None:
-        return lengths([name])[name]
-    with contextlib.suppress(TimeoutError):
-        wait_until(lambda: lengths([name])[name] >= wait_for, timeout,
-                   f"큐 {name}에 메시지 {wait_for}개", interval=0.05)
+    if wait_for is not None:
+        with contextlib.suppress(TimeoutError):
+            wait_until(lambda: lengths([name])[name] >= wait_for, timeout,
+                       f"큐 {name}에 메시지 {wait_for}개", interval=0.05)
     return lengths([name])[name]
 
 

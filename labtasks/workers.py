@@ -10,7 +10,6 @@ from .errors import LabError
 from .procs import LoggedChild, LogTail
 from .project import project_env
 
-READY_TIMEOUT = 30.0
 HEADERS = ["이름", "큐", "풀", "동시성", "상태"]
 #: the ``-P`` name of a pool whose module (celery.concurrency.<module>) is named otherwise
 _POOLS = {"thread": "threads"}
@@ -105,15 +104,9 @@ class Worker(_ShownAsTable, LoggedChild):
 
     def __init__(self, spec: WorkerSpec):
         self.spec = spec
+        self.name = spec.name
+        self.nodename = spec.nodename
         self.log_path = settings.make_run_dir() / f"worker-{spec.name}.log"
-
-    @property
-    def name(self) -> str:
-        return self.spec.name
-
-    @property
-    def nodename(self) -> str:
-        return self.spec.nodename
 
     def start(self, prefix: tuple[str, ...] = ()) -> "Worker":
         """Start it (``prefix``: a command put in front, e.g. ``taskset -c 0``)."""
@@ -127,11 +120,10 @@ class Worker(_ShownAsTable, LoggedChild):
         _load_transport_and_backend()
 
         def answers():
-            self._check_alive(f"워커 {self.name}")
             # the learner's own app has no readiness hook of the lab's: a ping alone tells
             said = self.spec.app != "labtasks" or self.said_ready()
             return said and ping(self.nodename, 1.0)
-        self._wait(answers, READY_TIMEOUT, f"워커 {self.name}의 ping 응답", interval=0.01)
+        self._wait(answers, f"워커 {self.name}", "ping 응답", interval=0.01)
         return self
 
     def state(self) -> str:
