@@ -1,6 +1,5 @@
-"""celery beat, started from the kernel like a worker: ``lab.beat()``. The schedule travels as JSON
-in an environment variable (``labtasks.tasks.periodic`` reads it in the beat process); beat's state
-file (when each entry last ran) and its log are in the run folder."""
+"""celery beat started from the kernel: ``lab.beat()``. The schedule travels as JSON in an environment
+variable (``labtasks.tasks.periodic`` reads it); beat's state file and log are in the run folder."""
 import sys
 from datetime import timedelta
 
@@ -10,8 +9,6 @@ from .tasks.periodic import SCHEDULE_ENV, to_json
 
 
 class Beat(display.Table, LoggedChild):
-    """A celery beat process this kernel started, with the schedule it was given."""
-
     stop_grace = 5.0
     headers = ["항목", "태스크", "일정"]
     caption = "beat 일정"

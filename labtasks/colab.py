@@ -1,8 +1,6 @@
-"""Google Colab. The notebook page is Google's; a port the kernel opens reaches the learner's
-browser only through Colab's proxy, drawn as an iframe in a cell's output
-(``google.colab.output.serve_kernel_port_as_iframe``). Colab deprecated the new-tab link to such a
-port (``serve_kernel_port_as_window``): browsers partition storage, so the proxied URL works only
-inside the notebook. Detected like the notebooks' install cell does: ``google.colab`` imported."""
+"""Google Colab: a port the kernel opens reaches the learner's browser only through Colab's proxy,
+as an iframe in a cell's output (its new-tab link is deprecated: browsers partition storage, so the
+proxied URL works only inside the notebook). Detected as the install cell does: ``google.colab``."""
 import sys
 from html import escape
 
@@ -16,9 +14,9 @@ def on_colab() -> bool:
     return "google.colab" in sys.modules
 
 
-def show_port(port: int, path: str = "/", height: int = 480) -> str:
+def show_port(port: int) -> str:
     """Put Colab's iframe of the kernel's ``port`` in the running cell's output (a display of its
     own, above the value's table); return the sentence that says what a new tab will not do."""
     from google.colab import output
-    output.serve_kernel_port_as_iframe(port, path=path, height=str(height))
+    output.serve_kernel_port_as_iframe(port, path="/", height="480")
     return f"<p>{escape(NEW_TAB)}</p>"

@@ -1,13 +1,11 @@
-"""Flower, started from the kernel like a worker: ``lab.flower()``. On 127.0.0.1, behind basic auth
-(user ``lab``, a password per kernel). Behind jupyter-server-proxy its URL is
-``<base>proxy/absolute/<port>/`` with the same ``--url_prefix`` (static files load only so).
-``LABTASKS_FLOWER_PROXY`` = ``auto`` (under a Jupyter server with the proxy), ``on`` or ``off``."""
+"""Flower started from the kernel: ``lab.flower()``, on 127.0.0.1 behind basic auth (user ``lab``, a
+password per kernel). Behind jupyter-server-proxy its URL is ``<base>proxy/absolute/<port>/`` with the
+same ``--url_prefix`` (static files load only so); ``LABTASKS_FLOWER_PROXY``: auto, on or off."""
 import importlib.util
 import os
 import secrets
 import sys
 from html import escape
-from pathlib import Path
 
 import requests
 
@@ -35,26 +33,23 @@ def behind_proxy() -> bool:
 
 
 class Flower(display.Table, LoggedChild):
-    """A Flower process this kernel started."""
-
     name = "flower"
     stop_grace = 5.0
     headers = ["항목", "값"]
     text_headers = ["Flower", ""]
     caption = "Flower"
 
-    def __init__(self, persistent: bool = False, db: Path | None = None):
+    def __init__(self, persistent: bool = False):
         self.port = free_port()
         self.proxy = behind_proxy()
         self.persistent = persistent
-        self.db = (Path(db) if db else settings.make_run_dir() / "flower.db") if persistent else None
+        self.db = settings.make_run_dir() / "flower.db"
         self.password = "fl-" + secrets.token_hex(10)  # the fl- prefix lets nbval mask it
         self.auth = (USER, self.password)
         self.log_path = settings.make_run_dir() / "flower.log"
 
-    def same(self, persistent: bool, db) -> bool:  # still running, as lab.flower() now asks?
-        return (self.alive() and self.proxy == behind_proxy() and self.persistent == persistent
-                and (not persistent or db is None or self.db == Path(db)))
+    def same(self, persistent: bool) -> bool:  # still running, as lab.flower() now asks?
+        return self.alive() and self.proxy == behind_proxy() and self.persistent == persistent
 
     @property
     def prefix(self) -> str:

@@ -68,10 +68,6 @@ class Lab:
             return settings.broker_from_env() is None
         return self.started.redis is not None
 
-    def _ensure_up(self) -> None:
-        if not self.is_up():
-            self.up()
-
     def worker(self, name: str = "w1", queues=("celery",), pool: str = "prefork",
                concurrency: int = 2, loglevel: str = "INFO", options=(),
                prefix=(), app: str = "labtasks") -> Worker | ExternalWorker:
@@ -83,7 +79,7 @@ class Lab:
         spec = checked_spec(name, queues, pool, concurrency, loglevel, options)
         if app != "labtasks":
             spec = replace(spec, app=app, folder=os.getcwd(), stamp=code_stamp(os.getcwd()))
-        self._ensure_up()
+        self.up()
         workers = self.started.workers
         current = workers.get(name)
         if isinstance(current, ExternalWorker):
@@ -109,12 +105,11 @@ class Lab:
             worker.stop()  # ...then wait for each
 
     def workers(self) -> WorkerTable:
-        """The workers this kernel started or uses."""
         return WorkerTable(self.started.workers.values())
 
     def beat(self, schedule: dict | None = None) -> Beat:
         """celery beat with ``schedule`` (default ``app.conf.beat_schedule``); one per kernel."""
-        self._ensure_up()
+        self.up()
         wanted = Beat(app.conf.beat_schedule if schedule is None else schedule)
         running = self.started.beat
         if running is None or not running.alive() or running.schedule != wanted.schedule:
@@ -122,18 +117,18 @@ class Lab:
             self.started.beat = wanted.start()
         return self.started.beat
 
-    def flower(self, persistent: bool = False, db: str | None = None) -> Flower:
+    def flower(self, persistent: bool = False) -> Flower:
         """Flower on 127.0.0.1 with a generated password (the running one if it fits)."""
-        self._ensure_up()
+        self.up()
         running = self.started.flower
-        if running is None or not running.same(persistent, db):
+        if running is None or not running.same(persistent):
             self.started.flower = _stopped(self.started.flower)
-            self.started.flower = Flower(persistent, db).start()
+            self.started.flower = Flower(persistent).start()
         return self.started.flower
 
     def monitor(self, timeout: float = 10.0) -> Monitor:
         """The kernel's event monitor, started once."""
-        self._ensure_up()
+        self.up()
         if self.started.monitor is None:
             self.started.monitor = Monitor(app)
         return self.started.monitor.start(timeout)
@@ -161,7 +156,7 @@ class Lab:
 
     def web(self, target: str = "app:app") -> WebServer:
         """Serve the project's Flask app ``target`` on 127.0.0.1 (the running one if unchanged)."""
-        self._ensure_up()
+        self.up()
         folder = Path.cwd()
         running = self.started.web
         if running is None or not running.same(target, folder):

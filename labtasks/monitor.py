@@ -1,7 +1,6 @@
-"""The kernel's Celery event monitor (``lab.monitor()``), a background thread as in Flower: a
-receiver feeds an ``app.events.State``, ``enable_events`` is re-sent every few seconds (a worker
-started without ``-E`` is silent until asked), a lost connection is retried with a growing pause.
-Notebooks read the state under its lock: ``wait_for(result)``, ``table()``, ``summary()``…"""
+"""The kernel's Celery event monitor (``lab.monitor()``), a background thread as in Flower: a receiver
+feeds an ``app.events.State``; ``enable_events`` is re-sent every few seconds (a worker started
+without ``-E`` is silent until asked); a lost connection is retried with a growing pause."""
 import contextlib
 import threading
 import time
@@ -78,8 +77,6 @@ class _Receiver(EventReceiver):
 
 
 class Monitor:
-    """Collects task and worker events in a background thread; read it from anywhere."""
-
     def __init__(self, app):
         self.app = app
         self.state = app.events.State()

@@ -1,7 +1,6 @@
-"""Child processes that never outlive the kernel: own process group; on Linux a tiny guard
-(``python -S -c``, not ``preexec_fn``, unsafe with threads) sets the parent-death signal, checks the
-kernel still lives and execs the program; every start is recorded so ``reap`` can kill what a dead
-kernel left behind."""
+"""Child processes that never outlive the kernel: own process group; on Linux a tiny guard (not
+``preexec_fn``, unsafe with threads) sets the parent-death signal, checks the kernel still lives and
+execs the program; every start is recorded so ``reap`` can kill what a dead kernel left behind."""
 import contextlib
 import os
 import re
@@ -49,7 +48,6 @@ def alive(pid: int) -> bool:
 
 
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -150,7 +148,6 @@ class LoggedChild:
         return self.ready_path.exists()
 
     def logs(self, n: int = 20) -> LogTail:
-        """The last ``n`` lines of the process's log."""
         return LogTail.of(self.log_path, n)
 
     def _spawn(self, argv, kind: str, env: dict | None = None, cwd: Path | None = None) -> None:

@@ -1,6 +1,5 @@
-"""The learner's own project, run from the kernel: its folder (``lab.project()``) and its Flask
-app served for real on 127.0.0.1 (``lab.web("app:app")``). Its worker is a lab worker started on
-its module (``lab.worker("mine", app="worker")``, workers.py)."""
+"""The learner's own project run from the kernel: its folder (``lab.project()``) and its Flask app
+served on 127.0.0.1 (``lab.web("app:app")``); its worker is ``lab.worker("mine", app="worker")``."""
 import os
 import sys
 from pathlib import Path

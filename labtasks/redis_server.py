@@ -28,8 +28,6 @@ def server_binary() -> str:
 
 
 class RedisServer(LoggedChild):
-    """A Redis server owned by this kernel, listening only on its unix socket."""
-
     name = "redis"
     stop_grace = 3.0
     ready_timeout = 10.0

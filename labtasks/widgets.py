@@ -1,11 +1,6 @@
-"""The live widgets, redrawn from the monitor's events at most five times a second, never from the
-monitor's own thread (a widget update is a message the kernel sends for it):
-
-- the task board (``lab.board()``): buttons that send tasks, and every task the monitor hears of
-  after the board was made (its buttons, other cells, a terminal, Flower's API);
-- the map (``lab.map()``): the broker's queues with the messages waiting in each, the workers with
-  the queues they consume and the tasks they run (``inspect``), the results the backend holds.
-"""
+"""The live widgets, the task board (``lab.board()``) and the map (``lab.map()``), redrawn from the
+monitor's events at most five times a second, never from the monitor's own thread (a widget update
+is a message the kernel sends for it)."""
 import contextlib
 import dataclasses
 import threading
@@ -69,9 +64,11 @@ class Live:
 class TaskBoard(Live):
     """Buttons that send tasks, and a live table of the tasks on the board."""
 
-    def __init__(self, actions: dict, mon, title: str = "실시간 태스크 보드", rows: int = 15):
+    rows = 15  # the newest tasks shown
+
+    def __init__(self, actions: dict, mon, title: str = "실시간 태스크 보드"):
         self.actions = dict(actions)  # label -> task or signature, called with no arguments
-        self.title, self.rows = title, rows
+        self.title = title
         self.since = time.time()
         self.sent: list[tuple[str, object]] = []  # (label, AsyncResult), in send order
         self._names: dict[str, str] = {}
