@@ -120,8 +120,7 @@ class Lab:
     def flower(self, persistent: bool = False) -> Flower:
         """Flower on 127.0.0.1 with a generated password (the running one if it fits)."""
         self.up()
-        running = self.started.flower
-        if running is None or not running.same(persistent):
+        if self.started.flower is None or not self.started.flower.same(persistent):
             self.started.flower = _stopped(self.started.flower)
             self.started.flower = Flower(persistent).start()
         return self.started.flower
@@ -158,8 +157,7 @@ class Lab:
         """Serve the project's Flask app ``target`` on 127.0.0.1 (the running one if unchanged)."""
         self.up()
         folder = Path.cwd()
-        running = self.started.web
-        if running is None or not running.same(target, folder):
+        if self.started.web is None or not self.started.web.same(target, folder):
             self.started.web = _stopped(self.started.web)
             self.started.web = WebServer(target, folder).start()
         return self.started.web

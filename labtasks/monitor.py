@@ -117,6 +117,11 @@ class Monitor:
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
+    @property
+    def ready(self) -> bool:
+        """True while the receiver is connected and consuming events."""
+        return self._ready.is_set() and self.running()
+
     def stop(self, timeout: float = 5.0) -> bool:
         """Stop the thread; True when it ended within ``timeout`` seconds."""
         self._stop.set()
