@@ -59,15 +59,6 @@ class Lab:
             redis.start()
         return self.status()
 
-    def is_up(self) -> bool:
-        redis = self.started.redis
-        return self._replaced_env is not None and (redis is None or redis.alive())
-
-    def runs_redis(self) -> bool:
-        if self._replaced_env is None:
-            return settings.broker_from_env() is None
-        return self.started.redis is not None
-
     def worker(self, name: str = "w1", queues=("celery",), pool: str = "prefork",
                concurrency: int = 2, loglevel: str = "INFO", options=(),
                prefix=(), app: str = "labtasks") -> Worker | ExternalWorker:
@@ -194,8 +185,11 @@ class Lab:
         self._replaced_env = None
 
     def status(self) -> "Status":
-        workers = ", ".join(self.started.workers) or "없음"
-        return Status(self.is_up(), self.runs_redis(), workers)
+        redis = self.started.redis
+        if self._replaced_env is None:  # down: what up() would start
+            return Status(False, settings.broker_from_env() is None, "없음")
+        ready = redis is None or redis.alive()
+        return Status(ready, redis is not None, ", ".join(self.started.workers) or "없음")
 
     def progress(self) -> Progress:
         """Which exercises of which chapter this learner has passed."""

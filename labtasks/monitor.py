@@ -106,7 +106,8 @@ class Monitor:
 
     def _confirm(self, timeout: float) -> None:
         """Send probes until one comes back: the broker may route events a moment late."""
-        token, seen = uuid.uuid4().hex, threading.Event()
+        token = uuid.uuid4().hex
+        seen = threading.Event()
         self._probe = (token, seen)
         deadline = time.monotonic() + timeout
         with self.app.events.default_dispatcher() as dispatcher:
@@ -149,7 +150,8 @@ class Monitor:
                 self.last_error = exc
             finally:
                 self._ready.clear()
-                self._receiver = self._channel = None
+                self._receiver = None
+                self._channel = None
             if self._stop.wait(pause):
                 break
             pause = min(pause * 2, BACKOFF[1])

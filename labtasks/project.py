@@ -44,17 +44,26 @@ class Project(display.Message):
 class WebServer(display.Table, LoggedChild):
     """A WSGI app of the project (``module:variable``) served by ``flask run`` from the kernel."""
 
-    name, stop_grace = "web", 5.0
-    headers, text_headers, caption = ["항목", "값"], ["웹 앱", ""], "웹 앱"
+    name = "web"
+    stop_grace = 5.0
+    headers = ["항목", "값"]
+    text_headers = ["웹 앱", ""]
+    caption = "웹 앱"
 
     def __init__(self, target: str, folder: Path):
-        self.target, self.folder, self.stamp = target, Path(folder), code_stamp(folder)
+        self.target = target
+        self.folder = Path(folder)
+        self.stamp = code_stamp(folder)
         self.port = free_port()
         self.log_path = settings.make_run_dir() / "web.log"
 
-    url = property(lambda self: f"http://127.0.0.1:{self.port}/")  # from this machine
-    browser_url = property(  # from the learner's browser (through the Jupyter proxy if any)
-        lambda self: f"{jupyter_base_url()}proxy/{self.port}/" if behind_proxy() else self.url)
+    @property
+    def url(self) -> str:  # from this machine
+        return f"http://127.0.0.1:{self.port}/"
+
+    @property
+    def browser_url(self) -> str:  # from the learner's browser (through the Jupyter proxy if any)
+        return f"{jupyter_base_url()}proxy/{self.port}/" if behind_proxy() else self.url
 
     def same(self, target: str, folder: Path) -> bool:
         return (self.alive() and (self.target, self.folder) == (target, Path(folder))
