@@ -1,6 +1,5 @@
-"""celery beat, started from the kernel like a worker: ``lab.beat()``. The schedule travels as JSON
-in an environment variable (``labtasks.tasks.periodic`` reads it in the beat process); beat's state
-file (when each entry last ran) and its log are in the run folder."""
+"""celery beat started from the kernel: ``lab.beat()``. The schedule travels as JSON in an environment
+variable (``labtasks.tasks.periodic`` reads it); beat's state file and log are in the run folder."""
 import sys
 from datetime import timedelta
 
@@ -10,8 +9,6 @@ from .tasks.periodic import SCHEDULE_ENV, to_json
 
 
 class Beat(display.Table, LoggedChild):
-    """A celery beat process this kernel started, with the schedule it was given."""
-
     stop_grace = 5.0
     headers = ["항목", "태스크", "일정"]
     caption = "beat 일정"
@@ -32,11 +29,8 @@ class Beat(display.Table, LoggedChild):
         self._spawn([sys.executable, "-m", "celery", "-A", "labtasks", "beat", "-l", "INFO",
                      "-s", str(self.schedule_path)], kind="beat",
                     env=dict(settings.child_env(), **{SCHEDULE_ENV: self.schedule}))
-
-        def started():  # beat sends beat_init as its scheduler starts
-            self._check_alive(f"beat {self.name}")
-            return self.said_ready()
-        self._wait(started, 30.0, f"beat {self.name}의 시작", interval=0.02)
+        # beat sends beat_init as its scheduler starts
+        self._wait(self.said_ready, f"beat {self.name}", "시작", interval=0.02)
         return self
 
 

@@ -12,7 +12,6 @@ def html_table(headers: list[str], rows: list[list[object]], caption: str = "") 
 
 
 def text_table(headers: list[str], rows: list[list[object]]) -> str:
-    """The same table as plain text, for terminals and for ``repr``."""
     cells = [headers] + [[str(c) for c in row] for row in rows]
     widths = [max(_width(r[i]) for r in cells) for i in range(len(headers))]
     lines = []

@@ -1,21 +1,28 @@
-"""Flower, started from the kernel like a worker: ``lab.flower()``. On 127.0.0.1, behind basic auth
-(user ``lab``, a password per kernel). Behind jupyter-server-proxy its URL is
-``<base>proxy/absolute/<port>/`` with the same ``--url_prefix`` (static files load only so).
-``LABTASKS_FLOWER_PROXY`` = ``auto`` (under a Jupyter server with the proxy), ``on`` or ``off``."""
+"""Flower started from the kernel: ``lab.flower()``, on 127.0.0.1 behind basic auth (user ``lab``, a
+password per kernel). Behind jupyter-server-proxy its URL is ``<base>proxy/absolute/<port>/`` with the
+same ``--url_prefix`` (static files load only so); ``LABTASKS_FLOWER_PROXY``: auto, on or off.
+On Google Colab (``google.colab`` imported) a kernel's port reaches the browser only through Colab's
+proxy, as an iframe in a cell's output: its new-tab link is deprecated (browsers partition storage)."""
 import importlib.util
 import os
 import secrets
 import sys
 from html import escape
-from pathlib import Path
 
 import requests
 
-from . import colab, display, settings
+from . import display, settings
 from .procs import LoggedChild, free_port
 
 USER = "lab"
-READY_TIMEOUT = 30.0
+COLAB_NEW_TAB = ("Colab에서는 Flower가 이 셀의 출력 안에서만 열립니다. 새 탭에서는 열리지 않습니다: "
+                 "Colab이 커널의 포트를 중계하는 주소는 노트북 안의 iframe에서만 통하고, "
+                 "표의 127.0.0.1 주소는 Colab 서버 안의 주소라 내 브라우저에서는 닿지 않습니다. "
+                 "REST API는 커널에서 부르세요(fl.api).")
+
+
+def on_colab() -> bool:
+    return "google.colab" in sys.modules
 
 
 def jupyter_base_url() -> str:
@@ -31,31 +38,28 @@ def behind_proxy() -> bool:
         return mode in ("on", "1", "yes", "true")
     under_jupyter = bool(os.environ.get("JUPYTERHUB_SERVICE_PREFIX")
                          or os.environ.get("JPY_SESSION_NAME"))
-    return (under_jupyter and not colab.on_colab()  # Colab has its own port proxy
+    return (under_jupyter and not on_colab()  # Colab has its own port proxy
             and importlib.util.find_spec("jupyter_server_proxy") is not None)
 
 
 class Flower(display.Table, LoggedChild):
-    """A Flower process this kernel started."""
-
     name = "flower"
     stop_grace = 5.0
     headers = ["항목", "값"]
     text_headers = ["Flower", ""]
     caption = "Flower"
 
-    def __init__(self, persistent: bool = False, db: Path | None = None):
+    def __init__(self, persistent: bool = False):
         self.port = free_port()
         self.proxy = behind_proxy()
         self.persistent = persistent
-        self.db = (Path(db) if db else settings.make_run_dir() / "flower.db") if persistent else None
+        self.db = settings.make_run_dir() / "flower.db"
         self.password = "fl-" + secrets.token_hex(10)  # the fl- prefix lets nbval mask it
         self.auth = (USER, self.password)
         self.log_path = settings.make_run_dir() / "flower.log"
 
-    def same(self, persistent: bool, db) -> bool:  # still running, as lab.flower() now asks?
-        return (self.alive() and self.proxy == behind_proxy() and self.persistent == persistent
-                and (not persistent or db is None or self.db == Path(db)))
+    def same(self, persistent: bool) -> bool:  # still running, as lab.flower() now asks?
+        return self.alive() and self.proxy == behind_proxy() and self.persistent == persistent
 
     @property
     def prefix(self) -> str:
@@ -93,13 +97,12 @@ class Flower(display.Table, LoggedChild):
         self._spawn(self.argv(), kind="flower", env=env)
 
         def healthy():  # answering, and its event receiver connected (it logs "Connected to")
-            self._check_alive("Flower")
             try:
                 return (b"] Connected to " in self.log_path.read_bytes()
                         and requests.get(self.local_url + "healthcheck", timeout=1).text == "OK")
             except requests.ConnectionError:
                 return False
-        self._wait(healthy, READY_TIMEOUT, "Flower의 healthcheck 응답", interval=0.05)
+        self._wait(healthy, "Flower", "healthcheck 응답", interval=0.05)
         return self
 
     def api(self, path: str, method: str = "GET", **kwargs):
@@ -116,8 +119,12 @@ class Flower(display.Table, LoggedChild):
 
     def _repr_html_(self):
         table = super()._repr_html_()
-        if colab.on_colab():
-            return table + (colab.show_port(self.port) if self.alive() else "")
+        if on_colab():  # Colab's iframe goes in this cell's output, a display of its own
+            if not self.alive():
+                return table
+            from google.colab import output
+            output.serve_kernel_port_as_iframe(self.port, path="/", height="480")
+            return table + f"<p>{escape(COLAB_NEW_TAB)}</p>"
         link = f"<p><a href='{escape(self.url)}' target='_blank'>새 탭에서 Flower 열기</a></p>"
         frame = (f"<iframe src='{escape(self.url)}' width='100%' height='480' "
                  "style='border:1px solid #ccc'></iframe>") if self.alive() else ""

@@ -44,8 +44,7 @@ class Lab:
         atexit.register(_down_if_alive, weakref.ref(self))
 
     def up(self) -> "Status":
-        """Broker and result backend ready: the kernel's own Redis unless the environment
-        names a broker."""
+        """Broker and result backend ready: the kernel's own Redis unless the environment names one."""
         if self._replaced_env is None:
             procs.reap()
             if settings.broker_from_env() is None:
@@ -60,19 +59,6 @@ class Lab:
             redis.start()
         return self.status()
 
-    def is_up(self) -> bool:
-        redis = self.started.redis
-        return self._replaced_env is not None and (redis is None or redis.alive())
-
-    def runs_redis(self) -> bool:
-        if self._replaced_env is None:
-            return settings.broker_from_env() is None
-        return self.started.redis is not None
-
-    def _ensure_up(self) -> None:
-        if not self.is_up():
-            self.up()
-
     def worker(self, name: str = "w1", queues=("celery",), pool: str = "prefork",
                concurrency: int = 2, loglevel: str = "INFO", options=(),
                prefix=(), app: str = "labtasks") -> Worker | ExternalWorker:
@@ -84,7 +70,7 @@ class Lab:
         spec = checked_spec(name, queues, pool, concurrency, loglevel, options)
         if app != "labtasks":
             spec = replace(spec, app=app, folder=os.getcwd(), stamp=code_stamp(os.getcwd()))
-        self._ensure_up()
+        self.up()
         workers = self.started.workers
         current = workers.get(name)
         if isinstance(current, ExternalWorker):
@@ -110,12 +96,11 @@ class Lab:
             worker.stop()  # ...then wait for each
 
     def workers(self) -> WorkerTable:
-        """The workers this kernel started or uses."""
         return WorkerTable(self.started.workers.values())
 
     def beat(self, schedule: dict | None = None) -> Beat:
         """celery beat with ``schedule`` (default ``app.conf.beat_schedule``); one per kernel."""
-        self._ensure_up()
+        self.up()
         wanted = Beat(app.conf.beat_schedule if schedule is None else schedule)
         running = self.started.beat
         if running is None or not running.alive() or running.schedule != wanted.schedule:
@@ -123,18 +108,17 @@ class Lab:
             self.started.beat = wanted.start()
         return self.started.beat
 
-    def flower(self, persistent: bool = False, db: str | None = None) -> Flower:
+    def flower(self, persistent: bool = False) -> Flower:
         """Flower on 127.0.0.1 with a generated password (the running one if it fits)."""
-        self._ensure_up()
-        running = self.started.flower
-        if running is None or not running.same(persistent, db):
+        self.up()
+        if self.started.flower is None or not self.started.flower.same(persistent):
             self.started.flower = _stopped(self.started.flower)
-            self.started.flower = Flower(persistent, db).start()
+            self.started.flower = Flower(persistent).start()
         return self.started.flower
 
     def monitor(self, timeout: float = 10.0) -> Monitor:
         """The kernel's event monitor, started once."""
-        self._ensure_up()
+        self.up()
         if self.started.monitor is None:
             self.started.monitor = Monitor(app)
         return self.started.monitor.start(timeout)
@@ -162,10 +146,9 @@ class Lab:
 
     def web(self, target: str = "app:app") -> WebServer:
         """Serve the project's Flask app ``target`` on 127.0.0.1 (the running one if unchanged)."""
-        self._ensure_up()
+        self.up()
         folder = Path.cwd()
-        running = self.started.web
-        if running is None or not running.same(target, folder):
+        if self.started.web is None or not self.started.web.same(target, folder):
             self.started.web = _stopped(self.started.web)
             self.started.web = WebServer(target, folder).start()
         return self.started.web
@@ -174,10 +157,8 @@ class Lab:
         """Stop everything this kernel started. Safe to call twice."""
         self.started.web = _stopped(self.started.web)
         self.started.beat = _stopped(self.started.beat)  # what sends, then what listens
-        for listener in (self.started.map, self.started.monitor):
-            if listener is not None:
-                listener.stop()
-        self.started.map = self.started.monitor = None
+        self.started.map = _stopped(self.started.map)
+        self.started.monitor = _stopped(self.started.monitor)
         self.started.flower = _stopped(self.started.flower)
         workers = list(self.started.workers.values())
         for worker in workers:
@@ -194,7 +175,6 @@ class Lab:
         return Message("이 커널이 띄운 프로세스를 모두 멈췄습니다.")
 
     def _restore_env(self) -> None:
-        """Give back the environment values up() replaced."""
         if self._replaced_env is None:
             return
         for key, value in self._replaced_env.items():
@@ -205,8 +185,11 @@ class Lab:
         self._replaced_env = None
 
     def status(self) -> "Status":
-        workers = ", ".join(self.started.workers) or "없음"
-        return Status(self.is_up(), self.runs_redis(), workers)
+        redis = self.started.redis
+        if self._replaced_env is None:  # down: what up() would start
+            return Status(False, settings.broker_from_env() is None, "없음")
+        ready = redis is None or redis.alive()
+        return Status(ready, redis is not None, ", ".join(self.started.workers) or "없음")
 
     def progress(self) -> Progress:
         """Which exercises of which chapter this learner has passed."""
@@ -236,11 +219,9 @@ class Lab:
         """The processes this kernel started and still runs: kind, name and pid."""
         found = [("redis-server", "내장 Redis", self.started.redis),
                  ("celery beat", "beat", self.started.beat)]
-        for worker in self.started.workers.values():
-            if isinstance(worker, Worker):
-                found.append(("celery worker", worker.name, worker))
-        found.append(("flower", "Flower", self.started.flower))
-        found.append(("flask", "웹 앱", self.started.web))
+        found += [("celery worker", w.name, w) for w in self.started.workers.values()
+                  if isinstance(w, Worker)]
+        found += [("flower", "Flower", self.started.flower), ("flask", "웹 앱", self.started.web)]
         return [{"kind": kind, "name": name, "pid": part.pid} for kind, name, part in found
                 if part is not None and part.alive()]
 

@@ -1,7 +1,6 @@
-"""The kernel's Celery event monitor (``lab.monitor()``), a background thread as in Flower: a
-receiver feeds an ``app.events.State``, ``enable_events`` is re-sent every few seconds (a worker
-started without ``-E`` is silent until asked), a lost connection is retried with a growing pause.
-Notebooks read the state under its lock: ``wait_for(result)``, ``table()``, ``summary()``…"""
+"""The kernel's Celery event monitor (``lab.monitor()``), a background thread as in Flower: a receiver
+feeds an ``app.events.State``; ``enable_events`` is re-sent every few seconds (a worker started
+without ``-E`` is silent until asked); a lost connection is retried with a growing pause."""
 import contextlib
 import threading
 import time
@@ -78,8 +77,6 @@ class _Receiver(EventReceiver):
 
 
 class Monitor:
-    """Collects task and worker events in a background thread; read it from anywhere."""
-
     def __init__(self, app):
         self.app = app
         self.state = app.events.State()
@@ -107,16 +104,16 @@ class Monitor:
             self._confirm(timeout)
         return self
 
-    def _confirm(self, timeout: float) -> bool:
+    def _confirm(self, timeout: float) -> None:
         """Send probes until one comes back: the broker may route events a moment late."""
-        token, seen = uuid.uuid4().hex, threading.Event()
+        token = uuid.uuid4().hex
+        seen = threading.Event()
         self._probe = (token, seen)
         deadline = time.monotonic() + timeout
         with self.app.events.default_dispatcher() as dispatcher:
             while not seen.is_set() and time.monotonic() < deadline:
                 dispatcher.send("labtasks-probe", token=token)
                 seen.wait(0.1)
-        return seen.is_set()
 
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
@@ -153,7 +150,8 @@ class Monitor:
                 self.last_error = exc
             finally:
                 self._ready.clear()
-                self._receiver = self._channel = None
+                self._receiver = None
+                self._channel = None
             if self._stop.wait(pause):
                 break
             pause = min(pause * 2, BACKOFF[1])

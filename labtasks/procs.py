@@ -1,7 +1,6 @@
-"""Child processes that never outlive the kernel: own process group; on Linux a tiny guard
-(``python -S -c``, not ``preexec_fn``, unsafe with threads) sets the parent-death signal, checks the
-kernel still lives and execs the program; every start is recorded so ``reap`` can kill what a dead
-kernel left behind."""
+"""Child processes that never outlive the kernel: own process group; on Linux a tiny guard (not
+``preexec_fn``, unsafe with threads) sets the parent-death signal, checks the kernel still lives and
+execs the program; every start is recorded so ``reap`` can kill what a dead kernel left behind."""
 import contextlib
 import os
 import re
@@ -49,7 +48,6 @@ def alive(pid: int) -> bool:
 
 
 def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -132,6 +130,7 @@ class LoggedChild:
     proc: subprocess.Popen | None = None
     log_path: Path
     stop_grace: float = 10.0
+    ready_timeout: float = 30.0
 
     @property
     def pid(self) -> int | None:
@@ -149,7 +148,6 @@ class LoggedChild:
         return self.ready_path.exists()
 
     def logs(self, n: int = 20) -> LogTail:
-        """The last ``n`` lines of the process's log."""
         return LogTail.of(self.log_path, n)
 
     def _spawn(self, argv, kind: str, env: dict | None = None, cwd: Path | None = None) -> None:
@@ -160,18 +158,19 @@ class LoggedChild:
         self.proc = spawn(argv, log=self.log_path, kind=kind, name=getattr(self, "name", kind),
                           env=env, cwd=cwd)
 
-    def _wait(self, ready, timeout: float, what: str, interval: float) -> None:
-        """Wait for ``ready()``; a process that never got ready is stopped, not left behind."""
+    def _wait(self, ready, what: str, awaited: str, interval: float) -> None:
+        """Wait for ``ready()`` while the process ``what`` lives (a LabError with its log when it
+        ended); a process that never got ready is stopped, not left behind."""
+        def alive_and_ready():
+            if not self.alive():
+                raise LabError(f"{what}이(가) 시작하다 종료되었습니다. 로그:\n"
+                               + "\n".join(self.logs(15)))
+            return ready()
         try:
-            wait_until(ready, timeout, what, interval)
+            wait_until(alive_and_ready, self.ready_timeout, f"{what}의 {awaited}", interval)
         except BaseException:
             self.stop()
             raise
-
-    def _check_alive(self, what: str) -> None:
-        if not self.alive():
-            raise LabError(f"{what}이(가) 시작하다 종료되었습니다. 로그:\n"
-                           + "\n".join(self.logs(15)))
 
     def stop(self) -> None:
         """SIGTERM, then SIGKILL to its group after ``stop_grace`` seconds."""

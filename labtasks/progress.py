@@ -1,5 +1,5 @@
 """Which exercises this learner has passed: a JSON file in the user's data folder, never in the
-repository (``LABTASKS_PROGRESS`` names another folder, e.g. for tests)."""
+repository (``LABTASKS_PROGRESS`` names another folder, e.g. for tests); the checks write it."""
 import json
 import os
 from pathlib import Path
@@ -18,16 +18,6 @@ def load() -> dict[str, dict[str, bool]]:
     if not path().exists():
         return {}
     return json.loads(path().read_text())
-
-
-def record(chapter: str, exercise: int, passed: bool) -> None:
-    """Keep the latest verdict of ``exercise`` of ``chapter`` (e.g. "03", 2)."""
-    verdicts = load()
-    verdicts.setdefault(chapter, {})[str(exercise)] = passed
-    path().parent.mkdir(parents=True, exist_ok=True)
-    written = path().with_name(f"progress-{os.getpid()}.tmp")  # never half a file
-    written.write_text(json.dumps(verdicts, ensure_ascii=False, sort_keys=True))
-    os.replace(written, path())
 
 
 class Progress(Table):

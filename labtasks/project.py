@@ -1,6 +1,5 @@
-"""The learner's own project, run from the kernel: its folder (``lab.project()``) and its Flask
-app served for real on 127.0.0.1 (``lab.web("app:app")``). Its worker is a lab worker started on
-its module (``lab.worker("mine", app="worker")``, workers.py)."""
+"""The learner's own project run from the kernel: its folder (``lab.project()``) and its Flask app
+served on 127.0.0.1 (``lab.web("app:app")``); its worker is ``lab.worker("mine", app="worker")``."""
 import os
 import sys
 from pathlib import Path
@@ -10,8 +9,6 @@ import requests
 from . import display, settings
 from .flower import behind_proxy, jupyter_base_url
 from .procs import LoggedChild, free_port
-
-READY_TIMEOUT = 30.0
 
 
 def code_stamp(folder: Path) -> tuple:
@@ -47,24 +44,30 @@ class Project(display.Message):
 class WebServer(display.Table, LoggedChild):
     """A WSGI app of the project (``module:variable``) served by ``flask run`` from the kernel."""
 
-    name, stop_grace = "web", 5.0
-    headers, text_headers, caption = ["항목", "값"], ["웹 앱", ""], "웹 앱"
+    name = "web"
+    stop_grace = 5.0
+    headers = ["항목", "값"]
+    text_headers = ["웹 앱", ""]
+    caption = "웹 앱"
 
     def __init__(self, target: str, folder: Path):
-        self.target, self.folder, self.stamp = target, Path(folder), code_stamp(folder)
+        self.target = target
+        self.folder = Path(folder)
+        self.stamp = code_stamp(folder)
         self.port = free_port()
         self.log_path = settings.make_run_dir() / "web.log"
 
-    url = property(lambda self: f"http://127.0.0.1:{self.port}/")  # from this machine
-    browser_url = property(  # from the learner's browser (through the Jupyter proxy if any)
-        lambda self: f"{jupyter_base_url()}proxy/{self.port}/" if behind_proxy() else self.url)
+    @property
+    def url(self) -> str:  # from this machine
+        return f"http://127.0.0.1:{self.port}/"
+
+    @property
+    def browser_url(self) -> str:  # from the learner's browser (through the Jupyter proxy if any)
+        return f"{jupyter_base_url()}proxy/{self.port}/" if behind_proxy() else self.url
 
     def same(self, target: str, folder: Path) -> bool:
         return (self.alive() and (self.target, self.folder) == (target, Path(folder))
                 and self.stamp == code_stamp(folder))
-
-    def command(self) -> str:
-        return f"flask --app {self.target} run --host 127.0.0.1 --port {self.port}"
 
     def start(self) -> "WebServer":
         argv = [sys.executable, "-m", "flask", "--app", self.target, "run", "--no-reload",
@@ -72,12 +75,11 @@ class WebServer(display.Table, LoggedChild):
         self._spawn(argv, kind="web", env=project_env(self.folder), cwd=self.folder)
 
         def answers():  # any HTTP answer, even 404, means it serves
-            self._check_alive(f"웹 앱 {self.target}")
             try:
                 return requests.get(self.url, timeout=1) is not None
             except requests.ConnectionError:
                 return False
-        self._wait(answers, READY_TIMEOUT, f"웹 앱 {self.target}의 HTTP 응답", interval=0.05)
+        self._wait(answers, f"웹 앱 {self.target}", "HTTP 응답", interval=0.05)
         return self
 
     def rows(self):

@@ -1,8 +1,7 @@
-"""Let an idle worker end its warm shutdown at once (Celery's own waits 1 s per prefork child, or
-its loop's poll, up to 5 s): with no task active, reserved or held for its ETA, each pool child is
-told to exit, queued acks go out, ``worker_shutdown`` is sent, then the exit. It reads private state
-of Celery 5.7, kombu 5.7, billiard 4.3 (bounded in pyproject.toml); when some is missing it logs
-what and leaves Celery's own warm shutdown."""
+"""Let an idle worker end its warm shutdown at once (Celery's own waits 1 s per prefork child, or its
+loop's poll, up to 5 s): each pool child is told to exit, queued acks go out, ``worker_shutdown`` is
+sent, then the exit. It reads private state of Celery 5.7, kombu 5.7, billiard 4.3 (bounded in
+pyproject.toml); when some is missing it logs what and leaves Celery's own warm shutdown."""
 import os
 import sys
 import time

@@ -1,20 +1,6 @@
-"""How many messages wait in a broker's queue, and throwing them away: the same on Redis and
-RabbitMQ (a passive ``queue_declare`` counts without ever creating the queue)."""
-import contextlib
-
+"""How many messages wait in a broker's queues, the same on Redis and RabbitMQ: a passive
+``queue_declare`` counts without ever creating the queue (``chapters.queues`` builds on it)."""
 from .app import app
-from .waiting import wait_until
-
-
-def length(name: str, wait_for: int | None = None, timeout: float = 3.0) -> int:
-    """Messages waiting in queue ``name`` (0 if none); with ``wait_for``, ask until that many are
-    counted (RabbitMQ counts a message just published a moment later)."""
-    if wait_for is None:
-        return lengths([name])[name]
-    with contextlib.suppress(TimeoutError):
-        wait_until(lambda: lengths([name])[name] >= wait_for, timeout,
-                   f"큐 {name}에 메시지 {wait_for}개", interval=0.05)
-    return lengths([name])[name]
 
 
 def lengths(names) -> dict[str, int]:
@@ -29,14 +15,3 @@ def lengths(names) -> dict[str, int]:
                 except conn.channel_errors:
                     found[name] = 0
     return found
-
-
-def purge(name: str) -> int:
-    """Throw away the messages waiting in ``name``; return how many. The queue stays: kombu would
-    not declare again a queue it declared on a pooled connection, and RabbitMQ would drop the next
-    message sent to a deleted one."""
-    with app.connection_for_write() as conn:
-        try:
-            return conn.default_channel.queue_purge(name) or 0
-        except conn.channel_errors:  # RabbitMQ: no such queue
-            return 0

@@ -10,7 +10,6 @@ from . import settings
 from .errors import LabError
 from .procs import LoggedChild
 
-READY_TIMEOUT = 10.0
 INSTALL_HINT = ("redis-server(또는 valkey-server)를 찾을 수 없습니다. 설치하세요: "
                 "macOS `brew install redis`, Debian·Ubuntu·WSL2 `sudo apt install redis-server`, "
                 "Fedora `sudo dnf install redis`.")
@@ -29,9 +28,9 @@ def server_binary() -> str:
 
 
 class RedisServer(LoggedChild):
-    """A Redis server owned by this kernel, listening only on its unix socket."""
-
-    name, stop_grace = "redis", 3.0
+    name = "redis"
+    stop_grace = 3.0
+    ready_timeout = 10.0
 
     def __init__(self):
         self.socket = settings.embedded_socket()
@@ -43,11 +42,7 @@ class RedisServer(LoggedChild):
                      "--unixsocketperm", "700", "--save", "", "--appendonly", "no",
                      "--dir", str(self.socket.parent), "--daemonize", "no",
                      "--loglevel", "warning"], kind="redis-server")
-
-        def answers():
-            self._check_alive("내장 Redis")
-            return self.ping()
-        self._wait(answers, READY_TIMEOUT, "내장 Redis의 PING 응답", interval=0.005)
+        self._wait(self.ping, "내장 Redis", "PING 응답", interval=0.005)
         return self
 
     def ping(self) -> bool:

@@ -1,11 +1,6 @@
-"""The live widgets, redrawn from the monitor's events at most five times a second, never from the
-monitor's own thread (a widget update is a message the kernel sends for it):
-
-- the task board (``lab.board()``): buttons that send tasks, and every task the monitor hears of
-  after the board was made (its buttons, other cells, a terminal, Flower's API);
-- the map (``lab.map()``): the broker's queues with the messages waiting in each, the workers with
-  the queues they consume and the tasks they run (``inspect``), the results the backend holds.
-"""
+"""The live widgets, the task board (``lab.board()``) and the map (``lab.map()``), redrawn from the
+monitor's events at most five times a second, never from the monitor's own thread (a widget update
+is a message the kernel sends for it)."""
 import contextlib
 import dataclasses
 import threading
@@ -35,7 +30,10 @@ class Live:
     EVENTS: tuple[str, ...] = ("task-",)
 
     def _follow(self, mon) -> None:
-        self.monitor, self._lock, self._timer, self._stopped = mon, threading.Lock(), None, False
+        self.monitor = mon
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+        self._stopped = False
         mon.add_listener(self._on_event)
 
     def _on_event(self, event):
@@ -49,13 +47,16 @@ class Live:
     def _deferred(self):
         with self._lock:
             self._timer = None
+        if self._stopped:
+            return
         with contextlib.suppress(Exception):  # e.g. a broker just stopped: the last view stays
-            self._stopped or self.refresh()
+            self.refresh()
 
     def stop(self) -> None:
         self._stopped = True
         self.monitor.remove_listener(self._on_event)
-        self._timer and self._timer.cancel()
+        if self._timer is not None:
+            self._timer.cancel()
         self.widget.close()
     close = stop
 
@@ -69,9 +70,11 @@ class Live:
 class TaskBoard(Live):
     """Buttons that send tasks, and a live table of the tasks on the board."""
 
-    def __init__(self, actions: dict, mon, title: str = "실시간 태스크 보드", rows: int = 15):
+    rows = 15  # the newest tasks shown
+
+    def __init__(self, actions: dict, mon, title: str = "실시간 태스크 보드"):
         self.actions = dict(actions)  # label -> task or signature, called with no arguments
-        self.title, self.rows = title, rows
+        self.title = title
         self.since = time.time()
         self.sent: list[tuple[str, object]] = []  # (label, AsyncResult), in send order
         self._names: dict[str, str] = {}
@@ -80,7 +83,8 @@ class TaskBoard(Live):
                         for label in self.actions}
         for label, button in self.buttons.items():
             button.on_click(lambda _b, label=label: self.fire(label))
-        self.status, self.table = W.HTML(), W.HTML()
+        self.status = W.HTML()
+        self.table = W.HTML()
         self.widget = W.VBox([W.HTML(f"<b>{escape(title)}</b>"),
                               W.HBox(list(self.buttons.values())), self.status, self.table])
         self._follow(mon)
@@ -164,7 +168,8 @@ class TaskBoard(Live):
         return f"<{self.title}: 버튼 {', '.join(self.actions) or '없음'}>"
 
 
-Q_HEADERS, W_HEADERS = ["큐", "대기 메시지", "소비하는 워커"], ["워커", "소비하는 큐", "실행 중인 태스크"]
+Q_HEADERS = ["큐", "대기 메시지", "소비하는 워커"]
+W_HEADERS = ["워커", "소비하는 큐", "실행 중인 태스크"]
 
 
 class LiveMap(Live):
@@ -173,8 +178,12 @@ class LiveMap(Live):
     EVENTS = ("task-", "worker-")  # a worker's heartbeat (every 2 s) redraws it too
 
     def __init__(self, app, mon, workers):
-        self.app, self.workers = app, workers  # workers(): {name: nodename} of the lab's workers
-        self.watched, self.queue_rows, self.worker_rows, self.backend = set(), [], [], ""
+        self.app = app
+        self.workers = workers  # workers(): {name: nodename} of the lab's workers
+        self.watched: set[str] = set()
+        self.queue_rows: list[list] = []
+        self.worker_rows: list[list] = []
+        self.backend = ""
         self.html = W.HTML(_dom_classes=["labtasks-map"])
         self.widget = W.VBox([W.HTML("<b>지도: 메시지는 지금 어디에 있나</b>"), self.html])
         self._follow(mon)
@@ -200,7 +209,8 @@ class LiveMap(Live):
 
     def refresh(self) -> "LiveMap":
         nodes = self.workers()
-        consumed, active = (self._ask(c, list(nodes.values())) for c in ("active_queues", "active"))
+        consumed = self._ask("active_queues", list(nodes.values()))
+        active = self._ask("active", list(nodes.values()))
         eats = {name: sorted(q["name"] for q in consumed.get(node, ())) for name, node in nodes.items()}
         waiting = queues.lengths(self._queue_names(q for qs in eats.values() for q in qs))
         with self._lock:
@@ -218,7 +228,9 @@ class LiveMap(Live):
 
     def _ask(self, command: str, nodes: list[str]) -> dict:
         """``inspect`` minus its DuplicateNodenameWarning, which would land in whatever cell runs."""
-        replies = nodes and self.app.control.broadcast(  # only these nodes, never all
+        if not nodes:
+            return {}
+        replies = self.app.control.broadcast(  # only these nodes, never all
             command, destination=nodes, reply=True, timeout=1.0, limit=len(nodes))
         return {node: answer for reply in replies or () for node, answer in reply.items()}
 
@@ -246,7 +258,8 @@ def _counted(names) -> str:
 
 def _results(backend) -> str:
     """How many results the backend holds (Redis: its ``celery-task-meta-*`` keys)."""
-    kind, client = type(backend).__name__.removesuffix("Backend"), getattr(backend, "client", None)
+    kind = type(backend).__name__.removesuffix("Backend")
+    client = getattr(backend, "client", None)
     if not hasattr(client, "scan_iter"):
         return ("(rpc): 결과를 보관하지 않고 보낸 쪽에 메시지로 바로 돌려줍니다" if kind == "RPC"
                 else f"({kind}): 이 백엔드의 결과 수는 세지 않습니다")

@@ -10,8 +10,6 @@ from .errors import LabError
 from .procs import LoggedChild, LogTail
 from .project import project_env
 
-READY_TIMEOUT = 30.0
-HEADERS = ["이름", "큐", "풀", "동시성", "상태"]
 #: the ``-P`` name of a pool whose module (celery.concurrency.<module>) is named otherwise
 _POOLS = {"thread": "threads"}
 
@@ -43,7 +41,6 @@ class WorkerSpec:
                 "-l", self.loglevel, *self.options]
 
     def command(self) -> str:
-        """The same worker as a terminal command."""
         return " ".join(["celery", "-A", self.app, "worker", *self.args()])
 
 
@@ -51,9 +48,7 @@ def checked_spec(name, queues, pool="prefork", concurrency=2, loglevel="INFO",
                  options=()) -> WorkerSpec:
     """The spec of a worker the lab is asked to start; a value Celery would take silently and
     run wrongly (no queue, no process, a node name with a space) raises ``LabError`` first."""
-    if isinstance(queues, str):
-        queues = [queues]
-    queues = tuple(queues)
+    queues = (queues,) if isinstance(queues, str) else tuple(queues)
     if not isinstance(name, str) or not name or any(ch.isspace() for ch in name) or "@" in name:
         raise LabError(f"워커 이름 {name!r}은(는) 쓸 수 없습니다: 빈칸이나 @ 없이 한 단어로 "
                        "적으세요 (예: \"w1\"). 노드 이름의 @ 뒤(호스트)는 랩이 붙입니다.")
@@ -69,13 +64,12 @@ def checked_spec(name, queues, pool="prefork", concurrency=2, loglevel="INFO",
 
 
 def ping(nodename: str, timeout: float = 1.0) -> bool:
-    """True if the worker ``nodename`` answers a control ping within ``timeout`` seconds."""
     replies = app.control.ping(destination=[nodename], timeout=timeout, limit=1)
     return any(nodename in reply for reply in replies)
 
 
 class WorkerTable(display.Table, list):
-    headers = HEADERS
+    headers = ["이름", "큐", "풀", "동시성", "상태"]
     caption = "워커"
     empty = "워커 없음"
 
@@ -105,15 +99,9 @@ class Worker(_ShownAsTable, LoggedChild):
 
     def __init__(self, spec: WorkerSpec):
         self.spec = spec
+        self.name = spec.name
+        self.nodename = spec.nodename
         self.log_path = settings.make_run_dir() / f"worker-{spec.name}.log"
-
-    @property
-    def name(self) -> str:
-        return self.spec.name
-
-    @property
-    def nodename(self) -> str:
-        return self.spec.nodename
 
     def start(self, prefix: tuple[str, ...] = ()) -> "Worker":
         """Start it (``prefix``: a command put in front, e.g. ``taskset -c 0``)."""
@@ -127,11 +115,10 @@ class Worker(_ShownAsTable, LoggedChild):
         _load_transport_and_backend()
 
         def answers():
-            self._check_alive(f"워커 {self.name}")
             # the learner's own app has no readiness hook of the lab's: a ping alone tells
             said = self.spec.app != "labtasks" or self.said_ready()
             return said and ping(self.nodename, 1.0)
-        self._wait(answers, READY_TIMEOUT, f"워커 {self.name}의 ping 응답", interval=0.01)
+        self._wait(answers, f"워커 {self.name}", "ping 응답", interval=0.01)
         return self
 
     def state(self) -> str:
@@ -145,10 +132,7 @@ def _load_transport_and_backend():
 
 class ExternalWorker(_ShownAsTable):
     """A worker somebody else runs (a compose service): the kernel uses it, never kills it.
-
-    ``stop()`` asks it to stop consuming its queues (``cancel_consumer``), which is all a notebook
-    should do to a shared worker; ``resume()`` and ``lab.down()`` undo it.
-    """
+    ``stop()`` only makes it stop consuming its queues; ``resume()`` and ``lab.down()`` undo it."""
 
     def __init__(self, spec: WorkerSpec, nodename: str):
         self.spec = spec
@@ -161,9 +145,7 @@ class ExternalWorker(_ShownAsTable):
 
     def logs(self, n: int = 20) -> LogTail:
         shared = LogTail.of(worker_logs.path_for(self.name), n)
-        if shared:
-            return shared
-        return LogTail([f"(외부 워커 {self.nodename}의 로그는 `docker compose logs`로 확인하세요.)"])
+        return shared or LogTail([f"(외부 워커 {self.nodename}의 로그는 `docker compose logs`로 확인하세요.)"])
 
     def _control(self, command, queues) -> None:
         """``app.control.add_consumer`` or ``cancel_consumer`` for each queue, with its reply."""

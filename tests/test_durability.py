@@ -17,8 +17,9 @@ import redis
 from celery.result import AsyncResult
 from kombu import Connection
 
-from labtasks import lab, procs, queues, settings
+from labtasks import lab, procs, settings
 from labtasks.app import forget_connections
+from labtasks.chapters import queues
 from labtasks.tasks import add
 from labtasks.waiting import wait_until
 

@@ -2,7 +2,8 @@
 fail with a hint, the placeholder only reminds, and a check run twice keeps its verdict."""
 import pytest
 
-from labtasks import app, lab, queues
+from labtasks import app, lab
+from labtasks.chapters import queues
 from labtasks.checks import ch03
 from labtasks.tasks import normal_call, urgent_call
 

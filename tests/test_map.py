@@ -8,7 +8,8 @@ from celery import Celery
 from celery.backends.cache import CacheBackend
 from celery.backends.rpc import RPCBackend
 
-from labtasks import lab, queues
+from labtasks import lab
+from labtasks.chapters import queues
 from labtasks.errors import LabError
 from labtasks.tasks import slow_add, urgent_call
 from labtasks.waiting import wait_until

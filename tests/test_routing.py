@@ -1,7 +1,8 @@
 """Chapter 03's routing: task_routes, the router function, and a message left in a wrong queue."""
 import gc
 
-from labtasks import app, lab, queues
+from labtasks import app, lab
+from labtasks.chapters import queues
 from labtasks.tasks import add, call, normal_call, urgent_call
 
 

@@ -8,8 +8,9 @@ import sys
 
 import pytest
 
-from labtasks import lab, procs, queues, readiness, settings
+from labtasks import lab, procs, readiness, settings
 from labtasks.app import forget_connections
+from labtasks.chapters import queues
 from labtasks.tasks import add, slow_add
 from labtasks.waiting import wait_until
 from labtasks.workers import checked_spec

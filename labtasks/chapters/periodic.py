@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 
 from celery import Celery, states
 
-from .. import queues
 from ..app import app
 from ..beat import Beat
 from ..display import Table
 from ..tasks.periodic import tick, tick_once  # noqa: F401
 from ..waiting import wait_until
+from . import queues
 
 WEEKDAYS = "월화수목금토일"
 SEOUL = ZoneInfo("Asia/Seoul")

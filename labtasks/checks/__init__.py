@@ -8,6 +8,8 @@ wants to see how an answer is judged. Every check goes through ``judge``:
 ``judge`` returns None, so that a check cell shows only what it prints.
 """
 import inspect
+import json
+import os
 
 from .. import progress
 from ..app import app
@@ -21,9 +23,9 @@ def judge(chapter: str, number: int, answer, test) -> None:
     try:
         test(answer)
     except AssertionError:
-        progress.record(chapter, number, False)
+        _record(chapter, number, False)
         raise
-    progress.record(chapter, number, True)
+    _record(chapter, number, True)
     print(f"연습 {number}: 정답입니다.")
 
 
@@ -57,3 +59,13 @@ def arguments(signature) -> dict:
         return dict(params.bind_partial(*signature.args, **signature.kwargs).arguments)
     except TypeError as exc:
         raise AssertionError(f"{signature.task.rsplit('.', 1)[-1]}에 맞지 않는 인자입니다({exc}).") from None
+
+
+def _record(chapter: str, exercise: int, passed: bool) -> None:
+    """Keep the latest verdict of ``exercise`` of ``chapter`` (e.g. "03", 2)."""
+    verdicts = progress.load()
+    verdicts.setdefault(chapter, {})[str(exercise)] = passed
+    progress.path().parent.mkdir(parents=True, exist_ok=True)
+    written = progress.path().with_name(f"progress-{os.getpid()}.tmp")  # never half a file
+    written.write_text(json.dumps(verdicts, ensure_ascii=False, sort_keys=True))
+    os.replace(written, progress.path())

@@ -2,8 +2,8 @@
 브로커의 큐에 메시지가 몇 개 기다리는지로 판단합니다."""
 from celery.result import AsyncResult
 
-from .. import queues
 from ..app import app
+from ..chapters import queues
 from ..handle import lab
 from ..tasks.routing import call, normal_call, urgent_call
 from . import judge, value_of

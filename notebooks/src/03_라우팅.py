@@ -19,7 +19,8 @@
 # %%
 import time
 
-from labtasks import app, lab, queues
+from labtasks import app, lab
+from labtasks.chapters import queues
 from labtasks.chapters.views import summary, timeline
 from labtasks.tasks import add, call, normal_call, urgent_call
 

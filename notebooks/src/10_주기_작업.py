@@ -230,7 +230,7 @@ app.conf.beat_schedule = {
 # 먼저 지금의 beat와 워커를 멈춥니다. 그다음 새 일정표로 beat를 띄우고, `celery` 큐에 메시지가 여섯 개 쌓이면 beat도 멈춥니다.
 
 # %%
-from labtasks import queues
+from labtasks.chapters import queues
 
 b.stop()
 w.stop()
