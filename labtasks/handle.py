@@ -19,7 +19,7 @@ from .monitor import Monitor
 from .progress import Progress
 from .project import Project, WebServer, code_stamp
 from .redis_server import RedisServer
-from .widgets import LiveMap, TaskBoard
+from .widgets import LiveMap
 from .workers import ExternalWorker, Worker, WorkerTable, checked_spec, find_external
 
 
@@ -122,10 +122,6 @@ class Lab:
         if self.started.monitor is None:
             self.started.monitor = Monitor(app)
         return self.started.monitor.start(timeout)
-
-    def board(self, actions: dict | None = None, title: str = "실시간 태스크 보드") -> TaskBoard:
-        """Buttons for ``actions`` (label -> signature) and a live table of tasks."""
-        return TaskBoard(actions or {}, self.monitor(), title=title)
 
     def map(self, *queues: str) -> LiveMap:
         """The kernel's live map of queues, workers and results (one, also showing ``queues``)."""

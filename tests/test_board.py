@@ -6,6 +6,7 @@ import dataclasses
 import pytest
 
 from labtasks import lab
+from labtasks.chapters.board import board as chapter_board
 from labtasks.chapters.routing import routing_panel
 from labtasks.errors import LabError
 from labtasks.tasks import add, mult
@@ -52,7 +53,7 @@ def test_the_panel_counts_per_button_and_each_queue_has_its_worker(workers):
 def test_the_board_lists_every_task_the_monitor_sees(workers):
     before = add.delay(0, 0)
     lab.monitor().wait_for(before)  # sent before the board: not listed
-    board = lab.board({"덧셈": add.s(2, 3)})
+    board = chapter_board({"덧셈": add.s(2, 3)})
     board.click("덧셈", n=2)
     mult.delay(3, 4)  # from a cell
     lab.flower().api("task/async-apply/labtasks.tasks.basics.add", method="POST",

@@ -6,7 +6,7 @@ import ipywidgets as W
 import requests
 
 from ..waiting import wait_until
-from ..widgets import TaskBoard
+from .board import TaskBoard
 
 
 def wait_for_worker(fl, nodename: str, timeout: float = 15.0) -> dict:

@@ -9,7 +9,7 @@ from ..handle import lab
 from ..monitor import TaskRecord
 from ..tasks.routing import normal_call, urgent_call
 from ..waiting import wait_until
-from ..widgets import FLOW, TaskBoard
+from .board import FLOW, TaskBoard
 
 
 class RoutingPanel(TaskBoard):

@@ -179,14 +179,15 @@ print(sorted(Counter((t["name"], t["state"]) for t in 태스크들.values()).ite
 # %% [markdown]
 # ## 5. 실시간 태스크 보드와 Flower, 나란히
 #
-# `lab.board()`는 모니터가 받은 이벤트로 그리는 ipywidgets 보드입니다. 보드를 만든 뒤에 보내진 태스크는
+# `board()`는 모니터가 받은 이벤트로 그리는 ipywidgets 보드입니다. 보드를 만든 뒤에 보내진 태스크는
 # 누가 보냈든(버튼, 다른 셀, 터미널, Flower의 API) 모두 나옵니다. 오른쪽에는 Flower의 Tasks 화면을 놓았습니다.
 # 버튼을 눌러 보고, 두 화면이 같은 태스크를 보여 주는지 비교해 보세요.
 
 # %%
+from labtasks.chapters.board import board
 from labtasks.chapters.flower import SideBySide
 
-보드 = lab.board({"덧셈 보내기": add.s(2, 3), "곱셈 보내기": mult.s(6, 7)})
+보드 = board({"덧셈 보내기": add.s(2, 3), "곱셈 보내기": mult.s(6, 7)})
 SideBySide(보드, fl)
 
 # %% [markdown]
