@@ -115,11 +115,11 @@ print(repr(r.get(timeout=10, propagate=False)))
 # %% [markdown]
 # 주의: 시간 제한은 `prefork` 풀이 자식 프로세스에 (운영체제) 신호를 보내 구현합니다. 소프트와 하드 제한이 모두 동작하는 것은 `prefork`뿐이고,
 # `threads`와 `solo` 풀은 둘 다 무시합니다(`gevent` 풀은 하드 제한만 그린렛 타임아웃으로 지원합니다).
-# 같은 `stuck` 태스크를 `threads` 워커에 보내면 0.5초 제한을 무시하고 1초를 다 잡니다. 시간 제한이 필요한 태스크는 `prefork` 워커로 보내세요.
+# 같은 `stuck` 태스크를 `threads` 워커에 보내면 0.5초 제한을 무시하고 0.8초를 다 잡니다. 시간 제한이 필요한 태스크는 `prefork` 워커로 보내세요.
 
 # %%
 t = lab.worker("nolimit", queues=["nolimit"], pool="threads", concurrency=2)
-print(failures.stuck.apply_async((1,), queue="nolimit").get(timeout=10))
+print(failures.stuck.apply_async((0.8,), queue="nolimit").get(timeout=10))
 t.stop()
 print("threads 워커를 멈췄습니다.")
 
@@ -141,7 +141,7 @@ print("threads 워커를 멈췄습니다.")
 print(inspect.getsource(failures._execute_once))
 
 # %% [markdown]
-# 실험은 이렇습니다. `prefork -c 2` 워커에 태스크 10개를 보내고, 네 개가 시작되면 커널에서 워커와 그 자식들을 `SIGKILL`로
+# 실험은 이렇습니다. `prefork -c 2` 워커에 태스크 10개를 보내고, 두 개가 시작되면 커널에서 워커와 그 자식들을 `SIGKILL`로
 # 한꺼번에 죽입니다(서버가 꺼지거나 OOM killer가 죽인 것과 같습니다). 그리고 같은 큐에 새 워커를 띄웁니다.
 # 이 실험을 `acks_late` 태스크(`record_once`)와 기본값 태스크(`record_once_early_ack`)로 **나란히** 합니다. 태스크마다 큐와 워커가
 # 따로 있어서 두 실험은 서로 섞이지 않습니다. 워커 옵션은 다음과 같습니다.
@@ -155,7 +155,8 @@ print(" ".join(failures.CRASH_OPTIONS))
 # 모두 시작되었고 새 워커가 하는 일이 없으면 기다리기를 그만둡니다.
 
 # %%
-late, early = failures.crash_runs(failures.record_once, failures.record_once_early_ack, n=10)
+late, early = failures.crash_runs(failures.record_once, failures.record_once_early_ack, n=10,
+                                  kill_after=2)
 
 # %% [markdown]
 # 먼저 `acks_late` 태스크입니다.
