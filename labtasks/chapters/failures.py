@@ -41,7 +41,7 @@ def effects(run) -> int:
 #: Worker options for the crash runs. ``visibility_timeout`` matters for a Redis broker only: a
 #: message a dead worker took comes back after that many seconds (default: an hour). The restore
 #: sweep then runs every second. RabbitMQ returns the messages as soon as the connection drops.
-CRASH_TRANSPORT = {"visibility_timeout": 2, "unacked_restore_interval": 1,
+CRASH_TRANSPORT = {"visibility_timeout": 1, "unacked_restore_interval": 1,
                    "unacked_restore_throttle": 1, "max_retries": 2, "interval_start": 0,
                    "interval_step": 0.5, "interval_max": 1}
 CRASH_OPTIONS = ("--prefetch-multiplier", "1", "--",
@@ -78,51 +78,74 @@ class CrashRun(Table, dict):
 
 def crash_run(task, n=20, seconds=0.3, kill_after=4, concurrency=2, idle=8.0,
               queue="crash", timeout=120.0) -> CrashRun:
-    """Send ``n`` tasks, SIGKILL the worker once ``kill_after`` of them started, start a new one.
+    """One crash run of ``task`` (see ``crash_runs``)."""
+    return crash_runs(task, n=n, seconds=seconds, kill_after=kill_after, concurrency=concurrency,
+                      idle=idle, queue=queue, timeout=timeout)[0]
+
+
+def crash_runs(*tasks, n=20, seconds=0.3, kill_after=4, concurrency=2, idle=8.0,
+               queue="crash", timeout=120.0) -> list[CrashRun]:
+    """For each task, side by side (a queue and workers of its own): send ``n`` tasks, SIGKILL
+    the worker once ``kill_after`` of them started, start a new one.
 
     Waits until every result is back; with early acks, until the tasks left were all lost with
     the killed worker; else until no new result came for ``idle`` seconds (enough for a Redis
-    broker to give back what the dead worker held). Returns the counts.
+    broker to give back what the dead worker held). Returns the counts, one per task.
     """
-    run = uuid.uuid4().hex[:8]
+    queues = [queue if len(tasks) == 1 else f"{queue}-{k + 1}" for k in range(len(tasks))]
+    runs = [uuid.uuid4().hex[:8] for _ in tasks]
     options = list(CRASH_OPTIONS)
-    first = lab.worker(f"{queue}-1", queues=[queue], concurrency=concurrency, options=options)
-    results = [task.apply_async((run, i, seconds), queue=queue) for i in range(n)]
+    firsts = [lab.worker(f"{q}-1", queues=[q], concurrency=concurrency, options=options)
+              for q in queues]
+    sent = [[task.apply_async((run, i, seconds), queue=q) for i in range(n)]
+            for task, run, q in zip(tasks, runs, queues, strict=True)]
     deadline = time.monotonic() + timeout
-    wait_until(lambda: len(executions(run)) >= kill_after, timeout,
+    wait_until(lambda: all(len(executions(run)) >= kill_after for run in runs), timeout,
                f"태스크 {kill_after}개가 시작되기")
-    # a third into the running tasks: the worker has sent its early acks by then (they go
-    # through its event loop a moment after a task starts), and the tasks are still running
+    # a third into the running tasks: the workers have sent their early acks by then (they go
+    # through the event loop a moment after a task starts), and the tasks are still running
     time.sleep(seconds / 3)
-    first_pid = first.pid
-    kill(first)
-    second = lab.worker(f"{queue}-2", queues=[queue], concurrency=concurrency, options=options)
-    second_pid = second.pid
+    first_pids = [first.pid for first in firsts]
+    for first in firsts:
+        kill(first)
+    replacements = [lab.worker(f"{q}-2", queues=[q], concurrency=concurrency, options=options)
+                    for q in queues]
+    second_pids = [second.pid for second in replacements]
     try:
-        done, last_change = 0, time.monotonic()
-        while done < n and time.monotonic() - last_change < idle:
-            if time.monotonic() > deadline or (not task.acks_late and lost_for_good(run, results,
-                                                                                   second)):
-                break
-            now_done = sum(r.ready() for r in results)
-            if now_done != done:
-                done, last_change = now_done, time.monotonic()
+        done = [0] * len(tasks)
+        last_change = [time.monotonic()] * len(tasks)
+        waiting = set(range(len(tasks)))
+        while waiting and time.monotonic() < deadline:
+            for k in sorted(waiting):
+                results, now = sent[k], time.monotonic()
+                now_done = sum(r.ready() for r in results)
+                if now_done != done[k]:
+                    done[k], last_change[k] = now_done, now
+                if (now_done == n or now - last_change[k] >= idle
+                        or (not tasks[k].acks_late
+                            and lost_for_good(runs[k], results, replacements[k]))):
+                    waiting.discard(k)
             time.sleep(0.1)
     finally:
-        second.stop()
-        first.stop()  # already dead: this only tidies up
-    done = sum(r.ready() for r in results)
-    counts = executions(run)
-    return CrashRun(sent=n, done=done, lost=n - done, executions=sum(counts.values()),
-                    repeated=sum(1 for c in counts.values() if c > 1), effects=effects(run),
-                    worker_pids=[first_pid, second.pid or second_pid])
+        lab.stop(*replacements, *firsts)  # the first ones are already dead: this only tidies up
+    out = []
+    for k, run in enumerate(runs):
+        finished = sum(r.ready() for r in sent[k])
+        counts = executions(run)
+        out.append(CrashRun(sent=n, done=finished, lost=n - finished, executions=sum(counts.values()),
+                            repeated=sum(1 for c in counts.values() if c > 1),
+                            effects=effects(run),
+                            worker_pids=[first_pids[k], replacements[k].pid or second_pids[k]]))
+    return out
 
 
-def eta_run(countdown=2.5, visibility_timeout=1, queue="eta") -> dict:
+def eta_run(countdown=2.0, visibility_timeout=1, queue="eta") -> dict:
     """Send one early-ack task with ``countdown`` to a healthy worker whose Redis transport uses
     ``visibility_timeout``; return how many times it ran and whether the broker is Redis."""
     run = uuid.uuid4().hex[:8]
-    transport = dict(CRASH_TRANSPORT, visibility_timeout=visibility_timeout)
+    # the sweep every half timeout: the copy is back well before the ETA
+    transport = dict(CRASH_TRANSPORT, visibility_timeout=visibility_timeout,
+                     unacked_restore_interval=visibility_timeout / 2)
     options = ["--prefetch-multiplier", "1", "--",
                "broker_transport_options=(json)" + json.dumps(transport)]
     worker = lab.worker(f"{queue}-1", queues=[queue], concurrency=2, options=options)
@@ -130,7 +153,9 @@ def eta_run(countdown=2.5, visibility_timeout=1, queue="eta") -> dict:
         result = record_once_early_ack.apply_async((run, 0, 0.05), queue=queue,
                                                    countdown=countdown)
         result.get(timeout=countdown + 10)
-        time.sleep(0.5)  # a copy the broker gave back runs at the same ETA
+        # a copy the broker gave back runs at the same ETA: wait for it, half a second at most
+        with contextlib.suppress(TimeoutError):
+            wait_until(lambda: executions(run).get(0, 0) >= 2, 0.5, "다시 받은 복사본의 실행")
     finally:
         worker.stop()
     with app.connection_for_write() as conn:

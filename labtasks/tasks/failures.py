@@ -34,7 +34,7 @@ def call_api(self, message, failures=1):
         if self.request.retries < failures:
             raise ConnectionError("API 서버가 응답하지 않음")
     except ConnectionError as exc:
-        raise self.retry(exc=exc, countdown=0.5) from exc
+        raise self.retry(exc=exc, countdown=0.2) from exc
     return f"전송 완료: {message} (재시도 {self.request.retries}회)"
 
 

@@ -8,7 +8,7 @@ import time
 from ..app import app
 
 #: How long each call works, so that the routing lesson shows on the timeline (seconds).
-NORMAL_SECONDS = 0.3
+NORMAL_SECONDS = 0.2
 URGENT_SECONDS = 0.05
 
 

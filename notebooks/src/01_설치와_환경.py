@@ -28,13 +28,13 @@ lab.workers()
 # 각 일이 어떻게 되었는지 상태를 물어보는 기능까지 직접 만들려면 손이 많이 갑니다. Celery는 이것을 한꺼번에 줍니다.
 # 함수에 `@app.task`를 붙이면 태스크가 되고, 워커 프로세스가 그 태스크를 대신 실행합니다.
 #
-# 2초 걸리는 덧셈 `slow_add`로 차이를 봅시다. 먼저 커널에서 직접 부릅니다. 결과가 나올 때까지 커널은 아무것도 못 합니다.
+# 1초 걸리는 덧셈 `slow_add`로 차이를 봅시다. 먼저 커널에서 직접 부릅니다. 결과가 나올 때까지 커널은 아무것도 못 합니다.
 
 # %%
 import time
 
 시작 = time.perf_counter()
-print("직접 부른 결과:", slow_add(2, 3, seconds=2))
+print("직접 부른 결과:", slow_add(2, 3, seconds=1))
 print(f"커널이 기다린 시간: {time.perf_counter() - 시작:.1f}초")
 
 # %% [markdown]
@@ -43,7 +43,7 @@ print(f"커널이 기다린 시간: {time.perf_counter() - 시작:.1f}초")
 
 # %%
 시작 = time.perf_counter()
-결과 = slow_add.delay(2, 3, seconds=2)
+결과 = slow_add.delay(2, 3, seconds=1)
 print(f"보내고 돌아오기까지: {time.perf_counter() - 시작:.1f}초")
 print("지금 상태:", 결과.state)
 

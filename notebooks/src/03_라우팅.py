@@ -148,7 +148,7 @@ from labtasks.chapters.routing import log_lines, plain_worker
 dup, dup_log = plain_worker("dup.log", "-n", w_low.nodename)
 with warnings.catch_warnings(record=True) as caught:  # Celery의 경고를 모아 둡니다
     warnings.simplefilter("always")
-    app.control.inspect(timeout=1).ping()
+    app.control.inspect(timeout=1, limit=3).ping()  # 워커 셋의 답이 오면 곧바로 끝
 print("두 번째 워커가 떴나:", dup.poll() is None)
 for warning in caught:
     print(type(warning.message).__name__, ":", warning.message)
@@ -159,12 +159,11 @@ warned = any(type(w.message).__name__ == "DuplicateNodenameWarning" for w in cau
 assert (dup.poll() is None and warned) or locked
 
 # %% [markdown]
-# 어느 쪽이든 "pid" 이야기는 없습니다. 두 번째 워커를 멈춥니다(이미 끝났다면 그대로 둡니다).
+# 어느 쪽이든 "pid" 이야기는 없습니다. 두 번째 워커에 멈추라고 알립니다(이미 끝났다면 그대로 둡니다).
 
 # %%
 print("로그에 pid 파일 에러가 있나:", bool(log_lines(dup_log, "Pidfile")))
 dup.terminate()
-exit_code = dup.wait(timeout=30)
 
 # %% [markdown]
 # 이름이 겹치면 Redis에서는 원격 제어(`inspect`, `ping`)나 모니터링에서 두 워커가 구별되지 않고, RabbitMQ에서는 두 번째 워커가 뜨지
@@ -179,6 +178,7 @@ print("두 번째 워커의 종료 코드:", second.wait(timeout=30))
 print("\n".join(log_lines(second_log, "Pidfile", "already running")))
 
 first.terminate()
+dup.wait(timeout=30)  # 앞에서 멈추라고 한 워커도 끝납니다
 print("첫 번째 워커의 종료 코드:", first.wait(timeout=30))
 
 # %% [markdown]
@@ -188,7 +188,7 @@ print("첫 번째 워커의 종료 코드:", first.wait(timeout=30))
 # %% [markdown]
 # ## 4. 열 개씩 보내고 타임라인으로 보기
 #
-# 가이드의 요청 코드 그대로, 일반 태스크와 긴급 태스크를 번갈아 열 개씩 보냅니다. `normal_call`은 0.3초, `urgent_call`은 0.05초
+# 가이드의 요청 코드 그대로, 일반 태스크와 긴급 태스크를 번갈아 열 개씩 보냅니다. `normal_call`은 0.2초, `urgent_call`은 0.05초
 # 걸리는 일을 합니다.
 
 # %%

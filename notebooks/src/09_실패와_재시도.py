@@ -85,7 +85,7 @@ print(inspect.getsource(failures.call_api))
 print(failures.call_api.delay("안녕하세요", failures=1).get(timeout=10))
 
 # %% [markdown]
-# `max_retries`를 넘기면 더 재시도하지 않고, `exc`로 넘긴 마지막 예외로 실패합니다. 0.5초씩 세 번 재시도한 뒤입니다.
+# `max_retries`를 넘기면 더 재시도하지 않고, `exc`로 넘긴 마지막 예외로 실패합니다. 0.2초씩 세 번 재시도한 뒤입니다.
 
 # %%
 r = failures.call_api.delay("안녕하세요", failures=10)
@@ -115,11 +115,11 @@ print(repr(r.get(timeout=10, propagate=False)))
 # %% [markdown]
 # 주의: 시간 제한은 `prefork` 풀이 자식 프로세스에 (운영체제) 신호를 보내 구현합니다. 소프트와 하드 제한이 모두 동작하는 것은 `prefork`뿐이고,
 # `threads`와 `solo` 풀은 둘 다 무시합니다(`gevent` 풀은 하드 제한만 그린렛 타임아웃으로 지원합니다).
-# 같은 `stuck` 태스크를 `threads` 워커에 보내면 0.5초 제한을 무시하고 1초를 다 잡니다. 시간 제한이 필요한 태스크는 `prefork` 워커로 보내세요.
+# 같은 `stuck` 태스크를 `threads` 워커에 보내면 0.5초 제한을 무시하고 0.8초를 다 잡니다. 시간 제한이 필요한 태스크는 `prefork` 워커로 보내세요.
 
 # %%
 t = lab.worker("nolimit", queues=["nolimit"], pool="threads", concurrency=2)
-print(failures.stuck.apply_async((1,), queue="nolimit").get(timeout=10))
+print(failures.stuck.apply_async((0.8,), queue="nolimit").get(timeout=10))
 t.stop()
 print("threads 워커를 멈췄습니다.")
 
@@ -141,19 +141,27 @@ print("threads 워커를 멈췄습니다.")
 print(inspect.getsource(failures._execute_once))
 
 # %% [markdown]
-# 실험은 이렇습니다. `prefork -c 2` 워커에 태스크 10개를 보내고, 네 개가 시작되면 커널에서 워커와 그 자식들을 `SIGKILL`로
+# 실험은 이렇습니다. `prefork -c 2` 워커에 태스크 10개를 보내고, 두 개가 시작되면 커널에서 워커와 그 자식들을 `SIGKILL`로
 # 한꺼번에 죽입니다(서버가 꺼지거나 OOM killer가 죽인 것과 같습니다). 그리고 같은 큐에 새 워커를 띄웁니다.
-# 워커 옵션은 다음과 같습니다.
+# 이 실험을 `acks_late` 태스크(`record_once`)와 기본값 태스크(`record_once_early_ack`)로 **나란히** 합니다. 태스크마다 큐와 워커가
+# 따로 있어서 두 실험은 서로 섞이지 않습니다. 워커 옵션은 다음과 같습니다.
 
 # %%
 print(" ".join(failures.CRASH_OPTIONS))
 
 # %% [markdown]
 # `--prefetch-multiplier 1`은 워커가 미리 받아 두는 메시지를 줄입니다. `--` 뒤는 설정 덮어쓰기이고, 그중 `visibility_timeout`은
-# 브로커가 Redis일 때만 뜻이 있습니다(아래에서 설명합니다). 먼저 `acks_late` 태스크입니다.
+# 브로커가 Redis일 때만 뜻이 있습니다(아래에서 설명합니다). 기본값 태스크는 결과가 영영 오지 않는 것이 있으니, 남은 태스크가
+# 모두 시작되었고 새 워커가 하는 일이 없으면 기다리기를 그만둡니다.
 
 # %%
-late = failures.crash_run(failures.record_once, n=10)
+late, early = failures.crash_runs(failures.record_once, failures.record_once_early_ack, n=10,
+                                  kill_after=2)
+
+# %% [markdown]
+# 먼저 `acks_late` 태스크입니다.
+
+# %%
 print("모든 태스크의 결과가 왔는가:", late["done"] == late["sent"])
 print("효과가 태스크마다 정확히 하나인가:", late["effects"] == late["sent"])
 print("죽은 워커가 하던 태스크가 다시 실행되었는가:", late["executions"] > late["sent"])
@@ -166,11 +174,10 @@ assert late["lost"] == 0
 late
 
 # %% [markdown]
-# 이제 같은 실험을 기본값(`acks_late` 없음)인 `record_once_early_ack`로 합니다. 죽는 순간 실행 중이던 태스크는 이미 확인된 뒤라
-# 브로커가 다시 주지 않습니다. 결과가 영영 오지 않으니, 남은 태스크가 모두 시작되었고 새 워커가 하는 일이 없으면 기다리기를 그만둡니다.
+# 이제 기본값(`acks_late` 없음)인 `record_once_early_ack`입니다. 죽는 순간 실행 중이던 태스크는 이미 확인된 뒤라
+# 브로커가 다시 주지 않습니다.
 
 # %%
-early = failures.crash_run(failures.record_once_early_ack, n=10)
 print("결과가 오지 않은 태스크가 있는가:", early["lost"] > 0)
 print("다시 실행된 태스크가 없는가:", early["repeated"] == 0)
 
@@ -187,16 +194,16 @@ early
 # RabbitMQ는 워커의 연결이 끊기는 순간 확인되지 않은 메시지를 큐로 돌려놓습니다. Redis에는 그런 기능이 없어서, Celery(kombu)가
 # 가져간 메시지를 따로 적어 두었다가 `visibility_timeout`(기본 1시간)이 지나도록 확인이 없으면 큐로 돌려놓습니다. 그래서
 #
-# - 기본값 그대로면 죽은 워커의 태스크가 **한 시간 뒤에야** 다시 실행됩니다. 위 실험에서는 2초로 줄였습니다.
+# - 기본값 그대로면 죽은 워커의 태스크가 **한 시간 뒤에야** 다시 실행됩니다. 위 실험에서는 1초로 줄였습니다.
 # - `acks_late` 태스크가 `visibility_timeout`보다 오래 걸리면, 워커가 멀쩡해도 메시지가 큐로 돌아가 **두 번 실행됩니다**.
 # - `countdown`/`eta`를 가진 태스크는 `acks_late`가 **없어도** 마찬가지입니다. 워커는 예약 시각까지 메시지를 확인하지 않고
 #   들고 있으므로, 예약 시각이 `visibility_timeout`보다 멀면 브로커가 그 메시지를 큐로 돌려놓고, 워커가 다시 받아 두 번 실행합니다.
 #
-# 마지막 경우를 직접 봅시다. `visibility_timeout`을 1초로 준 워커에 기본값(`acks_late` 없음) 태스크 하나를 `countdown=2.5`로 보내고,
+# 마지막 경우를 직접 봅시다. `visibility_timeout`을 1초로 준 워커에 기본값(`acks_late` 없음) 태스크 하나를 `countdown=2`로 보내고,
 # 실행 횟수를 셉니다. (RabbitMQ는 연결이 살아 있는 동안 메시지를 돌려놓지 않으므로 한 번만 실행됩니다.)
 
 # %% tags=["nbval-ignore-output"]
-eta = failures.eta_run(countdown=2.5, visibility_timeout=1)
+eta = failures.eta_run(countdown=2, visibility_timeout=1)
 print("Redis 브로커인가:", eta["redis"], "/ 예약 태스크 하나가 실행된 횟수:", eta["runs"])
 assert eta["runs"] >= 2 if eta["redis"] else eta["runs"] == 1
 
@@ -207,7 +214,7 @@ assert eta["runs"] >= 2 if eta["redis"] else eta["runs"] == 1
 #
 # ### `revoke`: 아직 실행되지 않은 태스크 취소
 #
-# 1초 뒤에 실행될 태스크를 보내고 곧바로 취소합니다. 취소 요청을 받은 워커는 그 id를 취소 목록에 적고, 결과 백엔드에도 곧바로
+# 0.5초 뒤에 실행될 태스크를 보내고 곧바로 취소합니다. 취소 요청을 받은 워커는 그 id를 취소 목록에 적고, 결과 백엔드에도 곧바로
 # `REVOKED`를 적습니다. 그래서 `get()`은 기다리지 않고 `TaskRevokedError`를 냅니다. 메시지는 차례가 올 때까지 워커가 들고 있다가,
 # 차례가 오면 실행하지 않고 버립니다(워커 로그의 `Discarding revoked task`). 모니터는 이때 `task-revoked` 이벤트를 받습니다.
 # (취소 목록은 워커의 메모리에 있어서 모든 워커가 재시작하면 잊힙니다. 남기려면 워커에 `--statedb`를 줍니다. 차례가 오기 전에
@@ -216,7 +223,7 @@ assert eta["runs"] >= 2 if eta["redis"] else eta["runs"] == 1
 # %%
 from celery.exceptions import TaskRevokedError
 
-r = add.apply_async((2, 2), countdown=1)
+r = add.apply_async((2, 2), countdown=0.5)
 r.revoke()
 try:
     r.get(timeout=10)
