@@ -44,7 +44,7 @@ def test_flower_through_jupyter_server_proxy_lists_the_worker_and_is_styled(lab_
     # back to the notebook (same kernel, same Flower): run on through section 5, the board
     # next to Flower and the clicks (a background tab would not paint, hence no second tab)
     run_up_to(driver, lab_server, "notebooks/07_Flower_모니터링.ipynb", "보드_id")
-    side = next(c for c in cells(driver) if source(c).startswith("from labtasks.chapters.flower import SideBySide"))
+    side = next(c for c in cells(driver) if "SideBySide(보드, fl)" in source(c))
     frame = wait(lambda: side.find_elements(By.CSS_SELECTOR, f"iframe[src='{address}tasks']"), 30,
                  "보드 옆에 Flower IFrame이 없습니다", driver, "side-iframe")[0]
     board_text = wait(lambda: "SUCCESS" in side.text and side.text, 30,
