@@ -37,6 +37,9 @@ cd "$root"
 
 echo "== what Colab preloads (.ci/colab-versions.txt) ($SECONDS s)"
 timeout 600 pip install -q -r .ci/colab-versions.txt
+# Colab preloads these too, but the kernel never imports them before the first cell, so the course's
+# extra raises them (pyproject.toml's `colab`): replay the old ones to prove the cell moves them
+timeout 300 pip install -q Flask==2.2.5 Werkzeug==3.0.1 pytest==7.4.3
 
 echo "== the notebooks' Colab install cell, run with google.colab imported (package from this checkout) ($SECONDS s)"
 export PIP_CONSTRAINT="$root/.ci/colab-versions.txt"  # nothing Colab preloads may move

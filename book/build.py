@@ -91,7 +91,9 @@ def static_widget(model_id, models):
     if name == "ButtonModel":
         return f"<button disabled>{escape(state.get('description', ''))}</button>"
     if name in ("IntProgressModel", "FloatProgressModel"):
-        return f"<progress value='{state.get('value', 0)}' max='{state.get('max', 100)}'></progress>"
+        value, top = state.get("value", 0), state.get("max", 100)
+        label = escape(state.get("description", ""))
+        return f"<span>{label} <progress value='{value}' max='{top}'></progress> {value}/{top}</span>"
     return ""
 
 

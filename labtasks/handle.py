@@ -59,17 +59,20 @@ class Lab:
             redis.start()
         return self.status()
 
-    def worker(self, name: str = "w1", queues=("celery",), pool: str = "prefork",
+    def worker(self, name: str = "w1", queues=None, pool: str = "prefork",
                concurrency: int = 2, loglevel: str = "INFO", options=(),
                prefix=(), app: str = "labtasks") -> Worker | ExternalWorker:
         """Start the worker ``name``, or reuse it when it runs with the same settings. With
         ``LABTASKS_WORKERS=external`` (compose) a running worker of that name is used, made to
         consume ``queues`` too. ``prefix`` goes in front of the command (``taskset -c 0``).
         ``app="worker"``: the learner's module of the project folder (the kernel's working
-        folder), always started by the kernel; rewritten code there starts a new worker."""
-        spec = checked_spec(name, queues, pool, concurrency, loglevel, options)
+        folder), always started by the kernel; rewritten code there starts a new worker.
+        ``queues`` None: ``celery`` for labtasks, the app's own default queue for the learner's."""
+        spec = checked_spec(name, ("celery",) if queues is None else queues, pool, concurrency,
+                            loglevel, options)
         if app != "labtasks":
-            spec = replace(spec, app=app, folder=os.getcwd(), stamp=code_stamp(os.getcwd()))
+            spec = replace(spec, app=app, folder=os.getcwd(), stamp=code_stamp(os.getcwd()),
+                           queues=() if queues is None else spec.queues)
         self.up()
         workers = self.started.workers
         current = workers.get(name)

@@ -36,9 +36,9 @@ class WorkerSpec:
     def args(self) -> list[str]:
         """The worker's options after ``celery -A labtasks worker``."""
         sized = [] if self.concurrency is None else ["-c", str(self.concurrency)]
-        return ["-P", self.pool, *sized, "-n", f"{self.name}@%h",
-                "-Q", ",".join(self.queues), "-E", "--without-mingle", "--without-gossip",
-                "-l", self.loglevel, *self.options]
+        queues = ["-Q", ",".join(self.queues)] if self.queues else []  # none: the app's default queue
+        return ["-P", self.pool, *sized, "-n", f"{self.name}@%h", *queues,
+                "-E", "--without-mingle", "--without-gossip", "-l", self.loglevel, *self.options]
 
     def command(self) -> str:
         return " ".join(["celery", "-A", self.app, "worker", *self.args()])
@@ -63,6 +63,10 @@ def checked_spec(name, queues, pool="prefork", concurrency=2, loglevel="INFO",
     return WorkerSpec(name, queues, pool, concurrency, loglevel, tuple(options))
 
 
+#: `celery …` (the command line after it) with the lab's readiness hook loaded first
+LEARNER_CELERY = "import labtasks.readiness; from celery.__main__ import main; main()"
+
+
 def ping(nodename: str, timeout: float = 1.0) -> bool:
     replies = app.control.ping(destination=[nodename], timeout=timeout, limit=1)
     return any(nodename in reply for reply in replies)
@@ -77,7 +81,8 @@ class WorkerTable(display.Table, list):
         rows = []
         for worker in self:
             concurrency = "기본값" if worker.spec.concurrency is None else worker.spec.concurrency
-            rows.append([worker.name, ",".join(worker.spec.queues), worker.spec.pool,
+            queues = ",".join(worker.spec.queues) or "앱의 기본 큐"
+            rows.append([worker.name, queues, worker.spec.pool,
                          str(concurrency), worker.state()])
         return rows
 
@@ -108,17 +113,17 @@ class Worker(_ShownAsTable, LoggedChild):
         if self.spec.app == "labtasks":
             self._spawn([*prefix, sys.executable, "-m", "labtasks.worker_main", *self.spec.args()],
                         kind="worker", env=settings.child_env())
-        else:  # the learner's module, as `celery -A worker worker …` in the project folder
-            self._spawn([*prefix, sys.executable, "-m", "celery", "-A", self.spec.app, "worker",
+        else:  # the learner's module, as `celery -A worker worker …` in the project folder; the
+            # readiness hook is a global signal handler, so it hears any app's worker_ready
+            self._spawn([*prefix, sys.executable, "-c", LEARNER_CELERY, "-A", self.spec.app, "worker",
                          *self.spec.args()], kind="worker", env=project_env(self.spec.folder),
                         cwd=self.spec.folder)
         _load_transport_and_backend()
 
         def answers():
-            # the learner's own app has no readiness hook of the lab's: a ping alone tells
-            said = self.spec.app != "labtasks" or self.said_ready()
-            return said and ping(self.nodename, 1.0)
-        self._wait(answers, f"워커 {self.name}", "ping 응답", interval=0.01)
+            # the learner's app may name its own control exchange: the lab's ping would not reach it
+            return self.said_ready() and (self.spec.app != "labtasks" or ping(self.nodename, 1.0))
+        self._wait(answers, f"워커 {self.name}", "준비 신호", interval=0.01)
         return self
 
     def state(self) -> str:

@@ -35,6 +35,10 @@ lab.project()
 #
 # 가이드는 `Celery(__name__)`으로 앱을 만든 뒤 `app.conf.update({...})`로 설정하지만, Celery 5에서는 앱을 만들 때
 # `broker=`, `backend=`로 바로 넘길 수 있습니다.
+#
+# 이 브로커에는 강좌의 앱(`labtasks`)과 그 워커도 붙습니다. 두 앱이 서로의 메시지를 가져가지 않도록 이 프로젝트의 큐와
+# 제어 채널에 `proj`라는 이름을 따로 붙입니다. `task_default_queue`는 태스크를 보낼 기본 큐, `control_exchange`는
+# `inspect`나 `status` 같은 원격 제어 명령이 오가는 익스체인지(exchange)의 이름이며, 둘 다 기본값은 `celery`입니다.
 
 # %%
 # %%writefile worker.py
@@ -47,6 +51,7 @@ app = Celery(
     broker=os.environ.get("CELERY_BROKER_URL", "redis://localhost:6379/0"),
     backend=os.environ.get("CELERY_RESULT_BACKEND", "redis://localhost:6379/0"),
 )
+app.conf.update(task_default_queue="proj", control_exchange="proj")
 
 # %%
 # %%writefile tasks.py
@@ -139,6 +144,7 @@ app = Celery(
     backend=os.environ.get("CELERY_RESULT_BACKEND", "redis://localhost:6379/0"),
     include=["tasks"],
 )
+app.conf.update(task_default_queue="proj", control_exchange="proj")
 
 # %% [markdown]
 # 워커는 시작할 때 한 번만 모듈을 읽으므로 다시 띄워야 합니다. `lab.worker`를 다시 부르면 프로젝트의 코드가 바뀐 것을
@@ -296,8 +302,8 @@ result.get(timeout=10)
 print(result.worker, result.name)
 
 # %% [markdown]
-# 이제 내 워커를 멈추고 강좌의 워커 `w1`을 띄웁니다. 두 워커가 같은 `celery` 큐를 소비하면 서로 모르는 태스크를 받게 되므로
-# 하나만 둡니다. 여기부터 `add`, `mult`, `slow_add`, `app`은 `labtasks`의 것입니다.
+# 내 워커는 여기서 멈춥니다(12장에서 다시 띄웁니다). 이제 강좌의 워커 `w1`을 띄웁니다. `w1`은 `labtasks`의 기본 큐인
+# `celery`를 소비합니다. 여기부터 `add`, `mult`, `slow_add`, `app`은 `labtasks`의 것입니다.
 
 # %%
 mine.stop()

@@ -38,6 +38,7 @@ app = Celery(
     backend=os.environ.get("CELERY_RESULT_BACKEND", "redis://localhost:6379/0"),
     include=["tasks"],
 )
+app.conf.update(task_default_queue="proj", control_exchange="proj")
 
 # %% [markdown]
 # 태스크는 네 개입니다. `slow_add`는 11장처럼 `update_state`로 진행률을 남기고, `divide`는 0으로 나누면 실패하며,
