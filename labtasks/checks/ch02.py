@@ -25,25 +25,29 @@ def 연습_1(답):
 
 def 연습_2(답):
     """답: AsyncResult 목록을 받아 모두 끝났는지 돌려주는 함수. 기다리지 않아야 합니다.
-    끝난 것(성공, 실패)과 아직인 것(3초 뒤에야 실행될 것)을 여러 길이와 순서로 섞어 물어봅니다."""
+    끝난 것(성공, 실패)과 아직인 것(2초 뒤에야 실행될 것)을 여러 길이와 순서로 섞어 물어봅니다."""
     def test(모두_끝났나):
         assert callable(모두_끝났나), "함수를 답에 담으세요. 괄호 없이 함수 이름만 씁니다."
         성공, 실패, 성공2, 성공3 = add.delay(1, 2), add.delay("1", 2), add.delay(2, 3), add.delay(3, 4)
         for result in (성공, 실패, 성공2, 성공3):
             result.get(timeout=10, propagate=False)
-        # 3초 뒤에야 실행될 태스크 둘: 워커의 풀을 붙잡지 않고, 그동안은 끝나지 않았습니다
-        아직, 아직2 = (slow_add.apply_async((1, 1), {"seconds": 0}, countdown=3) for _ in range(2))
+        # 2초 뒤에야 실행될 태스크 둘: 워커의 풀을 붙잡지 않고, 그동안은 끝나지 않았습니다
+        아직, 아직2 = (slow_add.apply_async((1, 1), {"seconds": 0}, countdown=2) for _ in range(2))
 
         def 물어보기(results, 기대, 설명):
             got = ask(모두_끝났나, results, when=f"{설명} 목록에서")
             assert got is 기대, f"{설명} 목록에 {got!r}을(를) 돌려주었습니다."
-        물어보기([성공, 실패, 성공2, 성공3], True, "모두 끝난(하나는 실패한) 태스크 네 개의")
-        물어보기([실패], True, "실패로 끝난 태스크 하나의")
-        물어보기([아직], False, "아직 끝나지 않은 태스크 하나의")
-        물어보기([아직2, 성공], False, "아직 끝나지 않은 태스크가 앞에 있는")
-        물어보기([성공, 성공2, 실패, 아직], False, "마지막 하나만 아직 끝나지 않은")
-        assert not 아직.ready() and not 아직2.ready(), \
-            "결과를 기다리지 말고, 지금 끝났는지만 보세요."
+        try:
+            물어보기([성공, 실패, 성공2, 성공3], True, "모두 끝난(하나는 실패한) 태스크 네 개의")
+            물어보기([실패], True, "실패로 끝난 태스크 하나의")
+            물어보기([아직], False, "아직 끝나지 않은 태스크 하나의")
+            물어보기([아직2, 성공], False, "아직 끝나지 않은 태스크가 앞에 있는")
+            물어보기([성공, 성공2, 실패, 아직], False, "마지막 하나만 아직 끝나지 않은")
+            assert not 아직.ready() and not 아직2.ready(), \
+                "결과를 기다리지 말고, 지금 끝났는지만 보세요."
+        finally:  # no message left behind in the queue for a later worker
+            for result in (아직, 아직2):
+                result.get(timeout=10, propagate=False)
     judge("02", 2, 답, test)
 
 
