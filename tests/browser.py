@@ -51,7 +51,7 @@ def lab_server(tmp_path_factory):
     env = clean_env(**lab_settings(tmp))
     # a copy of the notebooks: what the browser runs must never be saved over the committed ones
     course = tmp / "course"
-    shutil.copytree(ROOT / "notebooks", course / "notebooks", ignore=shutil.ignore_patterns("src"))
+    shutil.copytree(ROOT / "notebooks", course / "notebooks")
     with jupyter(tmp, app="jupyterlab", env=env, root_dir=course) as server:
         yield server
 

@@ -36,7 +36,7 @@ RUN_TIMEOUT = 240
 def classic(tmp_path_factory):
     """The classic notebook server on a copy of the notebooks (nothing saved over the real ones)."""
     tmp = tmp_path_factory.mktemp("classic")
-    shutil.copytree(ROOT / "notebooks", tmp / "notebooks", ignore=shutil.ignore_patterns("src"))
+    shutil.copytree(ROOT / "notebooks", tmp / "notebooks")
     port, token = free_port(), secrets.token_hex(16)
     argv = [sys.executable, "-m", "notebook", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
             f"--NotebookApp.token={token}", f"--NotebookApp.notebook_dir={tmp}",

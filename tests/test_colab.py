@@ -46,6 +46,7 @@ def test_on_colab_the_install_cell_runs_pip_with_the_pinned_package(tmp_path):
 
 def _copy(tmp_path):
     shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks")
+    shutil.copytree(ROOT / "notebooks-src", tmp_path / "notebooks-src")
     return tmp_path / "notebooks"
 
 
@@ -60,7 +61,7 @@ def test_the_tool_tops_every_chapter_in_both_files_and_a_second_run_changes_noth
     new.cells[1].execution_count = 1
     new.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\n")]
     nbformat.write(new, folder / "12_새_장.ipynb")
-    jupytext.write(new, folder / "src" / "12_새_장.py", fmt="py:percent")
+    jupytext.write(new, folder.parent / "notebooks-src" / "12_새_장.py", fmt="py:percent")
     notebooks = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
     # the lesson's cells, and whether the tool ran before (once merged, the repository's have them)
     before = {p: nbformat.read(p, as_version=4) for p in notebooks}
@@ -70,14 +71,14 @@ def test_the_tool_tops_every_chapter_in_both_files_and_a_second_run_changes_noth
         nb.cells = [c for c in nb.cells if c.get("id") not in (colab_cells.BADGE_ID, colab_cells.INSTALL_ID)]
 
     assert colab_cells.main([str(p) for p in notebooks]) == 0
-    first = {p: p.read_bytes() for p in folder.rglob("*_*.*")}
+    first = {p: p.read_bytes() for p in tmp_path.rglob("*_*.*")}
     assert colab_cells.main([str(p) for p in notebooks]) == 0
-    assert {p: p.read_bytes() for p in folder.rglob("*_*.*")} == first
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*_*.*")} == first
 
     for path in notebooks:
         nb = nbformat.read(path, as_version=4)
         nbformat.validate(nb)
-        assert _cells(nb) == _cells(jupytext.read(folder / "src" / f"{path.stem}.py"))
+        assert _cells(nb) == _cells(jupytext.read(folder.parent / "notebooks-src" / f"{path.stem}.py"))
         badge, install, *rest = nb.cells
         assert [c.cell_type for c in (badge, install)] == ["markdown", "code"]
         assert "colab.research.google.com/github/<OWNER>/<REPO>/blob/main/notebooks/" in badge.source

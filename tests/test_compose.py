@@ -219,7 +219,7 @@ def test_workers_are_named_and_sized_as_the_chapters_ask_for_them():
     """lab.worker("w1", …) in a notebook uses the compose worker of that name: same queues and pool."""
     import re
     asked = {}
-    for src in (ROOT / "notebooks" / "src").glob("*.py"):
+    for src in (ROOT / "notebooks-src").glob("*.py"):
         for m in re.finditer(r'lab\.worker\("([^"]+)", queues=\["([^"]+)"\](?:, pool="(\w+)")?'
                              r', concurrency=(\d+)\)', src.read_text(encoding="utf-8")):
             asked.setdefault(m[1], set()).add((m[2], m[3] or "prefork", int(m[4])))

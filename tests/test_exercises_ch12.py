@@ -1,6 +1,6 @@
 """Chapter 12's checks: the learner's endpoint functions are mounted on a Flask app and called for
 real; the tasks run on the project's worker. The project files are the chapter's own
-(``%%writefile`` cells of notebooks/src/12_*.py). Each solution passes, one valid alternative form
+(``%%writefile`` cells of notebooks-src/12_*.py). Each solution passes, one valid alternative form
 passes, plausible wrong answers of different kinds fail, the placeholder only reminds."""
 import os
 import re
@@ -13,7 +13,7 @@ from conftest import ROOT
 from labtasks import lab
 from labtasks.checks import ch12
 
-SOURCE = next((ROOT / "notebooks" / "src").glob("12_*.py"))
+SOURCE = next((ROOT / "notebooks-src").glob("12_*.py"))
 
 
 def chapter_files() -> dict[str, str]:

@@ -6,7 +6,7 @@ import pytest
 
 from conftest import ROOT
 
-CHAPTERS = sorted((ROOT / "notebooks" / "src").glob("*.py"))
+CHAPTERS = sorted((ROOT / "notebooks-src").glob("*.py"))
 SOURCES = CHAPTERS + [ROOT / "README.md"]
 #: drift word -> the course's word
 DRIFT = {"업무": "태스크", "담당자": "워커", "사전": "딕셔너리", "연습문제 1": "연습 1",

@@ -3,7 +3,7 @@
 nothing anywhere else (its committed output is empty). Both cells are tagged ``colab`` and
 ``remove-cell`` (the book has its own launch buttons) and carry fixed ids.
 
-Edits notebooks/src/NN_*.py and the executed notebooks/NN_*.ipynb in place and executes nothing:
+Edits notebooks-src/NN_*.py and the executed notebooks/NN_*.ipynb in place and executes nothing:
 the install cell gets execution count 1 and the counts after it move up by one, as a run would
 number them. Run again, it rewrites the two cells (another --repo or --ref) and changes nothing
 else; a second run with the same options leaves every file byte for byte as it was.
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = "<OWNER>/<REPO>"
 TAGS = ["colab", "remove-cell"]
 BADGE_ID, INSTALL_ID = "colab-badges", "colab-install"
-#: notebooks/jupytext.toml's filters (jupytext.writes does not read that file)
+#: jupytext.toml's filters (jupytext.writes does not read that file)
 FILTERS = {"notebook_metadata_filter": "-all", "cell_metadata_filter": "tags,jupyter,-all"}
 
 INSTALL = '''\
@@ -113,7 +113,7 @@ def main(argv=None) -> int:
             print(f"| `{notebook.stem}` | {badges(notebook.name, args.repo, args.ref)} |")
         return 0
     for notebook in notebooks:
-        source = notebook.parent / "src" / f"{notebook.stem}.py"
+        source = notebook.parent.parent / "notebooks-src" / f"{notebook.stem}.py"
         if not source.exists():
             print(f"{source}가 없습니다 (jupytext 쌍)", file=sys.stderr)
             return 1

@@ -1,3 +1,15 @@
+# %% [markdown] tags=["colab", "remove-cell"]
+# [![Binder에서 열기](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/<OWNER>/<REPO>/HEAD?urlpath=lab%2Ftree%2Fnotebooks%2F08_%ED%92%80%EA%B3%BC_%EB%8F%99%EC%8B%9C%EC%84%B1.ipynb) [![Colab에서 열기](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/<OWNER>/<REPO>/blob/main/notebooks/08_%ED%92%80%EA%B3%BC_%EB%8F%99%EC%8B%9C%EC%84%B1.ipynb)
+
+# %% tags=["colab", "remove-cell"]
+# Colab에서 열었을 때만 이 강좌의 패키지(labtasks)를 설치합니다. 다른 곳에서는 아무 일도 하지 않습니다.
+import subprocess
+import sys
+
+if "google.colab" in sys.modules:
+    패키지 = "labtasks[colab] @ git+https://github.com/<OWNER>/<REPO>@main"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", 패키지], check=True)
+
 # %% [markdown]
 # # 08. 풀과 동시성
 #

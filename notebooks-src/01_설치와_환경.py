@@ -1,3 +1,15 @@
+# %% [markdown] tags=["colab", "remove-cell"]
+# [![Binder에서 열기](https://mybinder.org/badge_logo.svg)](https://mybinder.org/v2/gh/<OWNER>/<REPO>/HEAD?urlpath=lab%2Ftree%2Fnotebooks%2F01_%EC%84%A4%EC%B9%98%EC%99%80_%ED%99%98%EA%B2%BD.ipynb) [![Colab에서 열기](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/<OWNER>/<REPO>/blob/main/notebooks/01_%EC%84%A4%EC%B9%98%EC%99%80_%ED%99%98%EA%B2%BD.ipynb)
+
+# %% tags=["colab", "remove-cell"]
+# Colab에서 열었을 때만 이 강좌의 패키지(labtasks)를 설치합니다. 다른 곳에서는 아무 일도 하지 않습니다.
+import subprocess
+import sys
+
+if "google.colab" in sys.modules:
+    패키지 = "labtasks[colab] @ git+https://github.com/<OWNER>/<REPO>@main"
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", 패키지], check=True)
+
 # %% [markdown]
 # # 01. 설치와 환경: 첫 워커
 #
