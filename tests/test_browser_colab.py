@@ -3,8 +3,9 @@ widgetsnbextension 3 (what renders ipywidgets 7 outside Colab), in headless Chro
 board takes a click to SUCCESS and its map shows the waiting message; chapter 11's progress bar
 moves while the task runs and ends at 20/20.
 
-Runs in the Colab replay (.ci/colab_leg.sh); skipped where ipywidgets is not 7 or the classic
-notebook is not installed (JupyterLab and ipywidgets 8: tests/test_browser_ch03.py, _ch11.py)."""
+Runs in the Colab replay (.ci/colab_leg.sh) only: the root conftest.py does not collect it where
+ipywidgets is not 7 or the classic notebook is missing (JupyterLab and ipywidgets 8:
+tests/test_browser_ch03.py, _ch11.py)."""
 import contextlib
 import os
 import re
@@ -13,19 +14,9 @@ import shutil
 import subprocess
 import sys
 import time
-from importlib.metadata import PackageNotFoundError, version
 from urllib.parse import quote
 
 import pytest
-
-try:
-    COLAB_STACK = version("ipywidgets").startswith("7.") and version("notebook").startswith("6.")
-except PackageNotFoundError:
-    COLAB_STACK = False
-if not COLAB_STACK:
-    pytest.skip("Colab 재현 환경(ipywidgets 7, notebook 6)이 아닙니다 (.ci/colab_leg.sh)",
-                allow_module_level=True)
-
 from browser import ARTIFACTS, By, browser, wait  # noqa: F401 - the browser fixture
 from labserver import ROOT, Server, clean_env, free_port, stop
 

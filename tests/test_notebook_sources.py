@@ -40,6 +40,6 @@ def test_notebook_was_executed_without_unexpected_errors(notebook):
 
 
 def test_the_folder_a_learner_opens_holds_the_chapters_only():
-    tracked = subprocess.run(["git", "-c", "core.quotepath=off", "ls-files", "notebooks"], cwd=ROOT, capture_output=True, text=True,
-                             check=True).stdout.split()
+    tracked = subprocess.run(["git", "-c", "core.quotepath=off", "ls-files", "notebooks"], cwd=ROOT,
+                             capture_output=True, text=True, check=True).stdout.split()
     assert tracked and all(re.fullmatch(r"notebooks/\d\d_[^/]+\.ipynb", name) for name in tracked), tracked
