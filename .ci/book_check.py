@@ -63,6 +63,8 @@ class Chapter:
             original = next(Path(p).resolve() for p in os.environ["BOOK_EXTRA_NOTEBOOKS"].split(os.pathsep)
                             if Path(p).name == copy.name)
         cells = json.loads(original.read_text(encoding="utf-8"))["cells"]
+        # what the book leaves out (the Colab badges and install cell: the book has its own buttons)
+        cells = [c for c in cells if "remove-cell" not in c.get("metadata", {}).get("tags", [])]
         self.title = text(cells[0]["source"]).split("\n")[0].lstrip("# ").strip()
         self.solutions = sum("solution" in c.get("metadata", {}).get("tags", []) for c in cells)
         self.errata = sum(count_errata(c) for c in cells)

@@ -55,3 +55,17 @@ class Message(str):
 
     def __repr__(self):
         return str(self)
+
+
+class Frame:
+    """A page a server of the kernel serves, framed in the cell's output (in text: its address)."""
+
+    def __init__(self, url: str, height: int):
+        self.url, self.height = url, height
+
+    def __repr__(self):
+        return f"페이지: {self.url}"
+
+    def _repr_html_(self):
+        return (f"<iframe src='{escape(self.url)}' width='100%' height='{self.height}' "
+                "style='border:1px solid #ccc'></iframe>")

@@ -126,7 +126,6 @@ class Flower(display.Table, LoggedChild):
             output.serve_kernel_port_as_iframe(self.port, path="/", height="480")
             return table + f"<p>{escape(COLAB_NEW_TAB)}</p>"
         link = f"<p><a href='{escape(self.url)}' target='_blank'>새 탭에서 Flower 열기</a></p>"
-        frame = (f"<iframe src='{escape(self.url)}' width='100%' height='480' "
-                 "style='border:1px solid #ccc'></iframe>") if self.alive() else ""
+        frame = display.Frame(self.url, 480)._repr_html_() if self.alive() else ""
         return table + link + frame
 

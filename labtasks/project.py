@@ -7,7 +7,7 @@ from pathlib import Path
 import requests
 
 from . import display, settings
-from .flower import behind_proxy, jupyter_base_url
+from .flower import behind_proxy, jupyter_base_url, on_colab
 from .procs import LoggedChild, free_port
 
 
@@ -64,6 +64,14 @@ class WebServer(display.Table, LoggedChild):
     @property
     def browser_url(self) -> str:  # from the learner's browser (through the Jupyter proxy if any)
         return f"{jupyter_base_url()}proxy/{self.port}/" if behind_proxy() else self.url
+
+    def page(self, height: int = 90) -> display.Frame | None:
+        """The app's own page (``/``) in the cell's output; on Colab, through Colab's port iframe."""
+        if on_colab():
+            from google.colab import output
+            output.serve_kernel_port_as_iframe(self.port, path="/", height=str(height))
+            return None
+        return display.Frame(self.browser_url, height)
 
     def same(self, target: str, folder: Path) -> bool:
         return (self.alive() and (self.target, self.folder) == (target, Path(folder))

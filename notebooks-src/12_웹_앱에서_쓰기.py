@@ -292,12 +292,10 @@ print(now["state"], now["result"], "| PROGRESS를 거쳤나:", "PROGRESS" in see
 #
 # 같은 웹 앱의 `/`는 작은 HTML 페이지입니다. 버튼을 누르면 자바스크립트가 `POST /tasks/slow_add`로 보내고,
 # `GET /tasks/<id>`를 0.2초마다 물어 막대를 채웁니다. 브라우저가 이 커널이 있는 컴퓨터에 접속할 수 있으면
-# 아래 틀 안에서 바로 눌러 볼 수 있습니다(Binder에서는 Jupyter의 프록시 주소로 열립니다).
+# 아래 틀 안에서 바로 눌러 볼 수 있습니다(Binder에서는 Jupyter의 프록시를 거쳐, Colab에서는 Colab이 중계하는 주소로 열립니다).
 
 # %%
-from IPython.display import IFrame
-
-IFrame(web.browser_url, width="100%", height=90)
+web.page(height=90)
 
 # %% [markdown]
 # ### 보낸 적 없는 id와 기다리는 id

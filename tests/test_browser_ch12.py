@@ -9,7 +9,7 @@ from browser import ARTIFACTS, By, browser, lab_server, run_cell, run_up_to, wai
 
 def test_the_page_in_the_iframe_submits_and_polls_to_success(lab_server, browser):
     driver = browser
-    cell = run_up_to(driver, lab_server, "notebooks/12_웹_앱에서_쓰기.ipynb", "from IPython.display import IFrame")
+    cell = run_up_to(driver, lab_server, "notebooks/12_웹_앱에서_쓰기.ipynb", "web.page(height=90)")
     run_cell(driver, cell)
     frame = wait(lambda: cell.find_elements(By.CSS_SELECTOR, ".jp-OutputArea iframe"), 30,
                  "IFrame이 나오지 않았습니다", driver, "ch12-iframe")[0]
