@@ -138,3 +138,11 @@ def lab_w1():
     lab.monitor()
     yield lab
     lab.down()
+
+
+@pytest.fixture
+def impatient(monkeypatch):
+    """A check waits 3 s, not 10, for a task of the answer: for wrong answers whose task never runs
+    (sent to a queue nobody reads), so that their Korean hint comes sooner; right answers keep 10 s."""
+    from labtasks import checks
+    monkeypatch.setattr(checks, "PATIENCE", 3.0)

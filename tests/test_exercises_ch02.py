@@ -37,7 +37,7 @@ def test_exercise_1(w1):
     lambda: mult.delay("6", "7"),                             # fails on the worker: no traceback
     lambda: mult.apply_async((6, 7), queue="nobody-reads"),   # never runs: no TimeoutError
 ], ids=["literal", "called", "apply", "add", "2x21", "42x1", "signature", "fails", "unread"])
-def test_exercise_1_wrong(w1, wrong):
+def test_exercise_1_wrong(w1, wrong, impatient):
     with pytest.raises(AssertionError, match=r"[가-힣]"):
         ch02.연습_1(wrong())
 
@@ -79,6 +79,6 @@ def test_exercise_3(w1):
     lambda: app.send_task("labtasks.tasks.basics.add", args=[1, 2]),
     lambda: app.send_task("labtasks.tasks.basics.나눗셈", queue="nobody-reads"),  # never received
 ], ids=["literal", "known", "fails-otherwise", "known-by-name", "unread"])
-def test_exercise_3_wrong(w1, wrong):
+def test_exercise_3_wrong(w1, wrong, impatient):
     with pytest.raises(AssertionError, match=r"[가-힣]"):
         ch02.연습_3(wrong())

@@ -26,7 +26,7 @@ def test_1_the_most_retries_that_still_succeed(lab_w1):
     lambda: "전송 완료: x (재시도 3회)",        # a literal
     lambda: call_api.apply_async(("x", 3), queue="nobody-reads"),  # never runs: a hint, no timeout
 ], ids=["too-few", "too-many", "other-task", "literal", "unread"])
-def test_1_wrong_answers_fail(lab_w1, wrong):
+def test_1_wrong_answers_fail(lab_w1, wrong, impatient):
     with pytest.raises(AssertionError, match=r"[가-힣]"):
         ch09.연습_1(wrong())
 

@@ -37,6 +37,10 @@ def project(tmp_path_factory):
     import app as web
     import tasks
     yield web, tasks
+    # wrong answers may have left long tasks running (seconds=60 accepted): end them, so that the
+    # worker's warm shutdown does not wait for them
+    running = tasks.app.control.inspect(timeout=1).active() or {}
+    tasks.app.control.revoke([t["id"] for ts in running.values() for t in ts], terminate=True)
     lab.down()
     os.chdir(cwd)
     os.environ.pop("LABTASKS_PROJECT_ROOT")

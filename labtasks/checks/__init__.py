@@ -29,10 +29,19 @@ def judge(chapter: str, number: int, answer, test) -> None:
     print(f"연습 {number}: 정답입니다.")
 
 
-def value_of(result, timeout: float = 10):
-    """The result's value; a task that failed or did not finish in ``timeout`` s makes a wrong answer."""
+#: how long (s) a check waits for a task of the answer before it calls the answer wrong
+PATIENCE = 10.0
+
+
+def patience() -> float:
+    """``PATIENCE`` as it is now (read at each call: a test of a wrong answer may shorten it)."""
+    return PATIENCE
+
+
+def value_of(result, timeout: float | None = None):
+    """The result's value; a task that failed or did not finish in time makes a wrong answer."""
     try:
-        return result.get(timeout=timeout)
+        return result.get(timeout=timeout or patience())
     except Exception as exc:
         raise AssertionError(f"실행이 실패했습니다({type(exc).__name__}: {exc}). "
                              "인자 개수와 순서를 다시 보세요.") from None

@@ -6,7 +6,7 @@ from ..app import app
 from ..chapters import queues
 from ..handle import lab
 from ..tasks.routing import call, normal_call, urgent_call
-from . import judge, value_of
+from . import judge, patience, value_of
 
 #: 연습 1에서 물어보는 호출들: 이름 -> 실제로 보내는 방법
 _CALLS = {
@@ -34,9 +34,10 @@ def 연습_2(답):
     def test(답):
         assert isinstance(답, AsyncResult), "답은 apply_async()가 돌려준 결과(AsyncResult)여야 합니다."
         try:
-            record = lab.monitor().wait_for(답, timeout=10)
+            record = lab.monitor().wait_for(답, timeout=patience())
         except TimeoutError:
-            raise AssertionError("10초 안에 처리되지 않았습니다. 워커가 소비하는 큐로 보냈나요?") from None
+            raise AssertionError(f"{patience():g}초 안에 처리되지 않았습니다. 워커가 소비하는 큐로 보냈나요?") \
+                from None
         assert record.name == "urgent_call", "보낸 태스크가 urgent_call이 아닙니다."
         assert value_of(답)["queue"] == "low_priority", (
             "메시지가 low_priority 큐로 가지 않았습니다. 호출할 때 큐 이름을 주세요.")

@@ -9,15 +9,15 @@ from celery.result import AsyncResult
 from ..app import app
 from ..handle import lab
 from ..tasks.failures import call_api
-from . import judge
+from . import judge, patience
 
 
 def _most_retries(answer):
     assert isinstance(answer, AsyncResult), "call_api.delay(...)가 돌려준 결과를 답에 넣으세요."
     try:
-        record = lab.monitor().wait_for(answer, timeout=10)
+        record = lab.monitor().wait_for(answer, timeout=patience())
     except TimeoutError:
-        raise AssertionError("10초 안에 끝나지 않았습니다. call_api.delay(...)로 보냈나요?") from None
+        raise AssertionError(f"{patience():g}초 안에 끝나지 않았습니다. call_api.delay(...)로 보냈나요?") from None
     assert record.name == call_api.name, "call_api 태스크를 보내세요."
     assert record.state == states.SUCCESS, \
         "재시도를 다 쓰고도 실패했습니다. 이 태스크는 몇 번까지 재시도하나요?"
