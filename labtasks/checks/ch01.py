@@ -5,14 +5,16 @@ import subprocess
 import sys
 import time
 
-from .. import procs, settings
+from .. import procs, readiness, settings
 from ..app import app
 from ..tasks import add
 from . import judge
 
 #: the guide's ``if __name__ == '__main__'`` script, with the learner's argv
-_SCRIPT = ("import json, sys\nfrom labtasks import app\n\n"
-           "if __name__ == '__main__':\n    app.worker_main(argv=json.loads(sys.argv[1]))\n")
+#: (and the lab's quick stop, as for every worker the lab starts)
+_SCRIPT = ("import json, sys\nfrom labtasks import app\nfrom labtasks.prompt_stop import install\n\n"
+           "if __name__ == '__main__':\n    install(app)\n"
+           "    app.worker_main(argv=json.loads(sys.argv[1]))\n")
 
 
 def 연습_1(답):
@@ -45,10 +47,12 @@ def 연습_2(답):
         before = _nodes()
         log = settings.make_run_dir() / "ch01-연습2.log"
         log.write_text("")
-        proc = procs.spawn([sys.executable, "-c", _SCRIPT, json.dumps(argv)], log=log,
-                           kind="worker", name="ch01-연습2", env=settings.child_env())
+        ready = log.with_suffix(".ready")
+        ready.unlink(missing_ok=True)
+        proc = procs.spawn([sys.executable, "-c", _SCRIPT, json.dumps(argv)], log=log, kind="worker",
+                           name="ch01-연습2", env={**settings.child_env(), readiness.ENV: str(ready)})
         try:
-            new = _wait_for_new_node(proc, before)
+            new = _wait_for_new_node(proc, before, ready)
             마지막 = (log.read_text().strip().splitlines() or [""])[-1]
             assert new, f"새 워커가 ping에 답하지 않았습니다. ({마지막[-120:]})"
             assert new.startswith("ex2@"), "워커 이름이 `ex2@호스트`가 아닙니다. `-n`을 확인하세요."
@@ -68,11 +72,15 @@ def _nodes() -> set[str]:
     return {name for reply in app.control.ping(timeout=0.5) for name in reply}
 
 
-def _wait_for_new_node(proc, before: set[str], timeout: float = 15.0) -> str | None:
-    """The name of a worker that was not there ``before``, once it answers; None if ``proc``
-    ended or nothing new answered in time."""
+def _wait_for_new_node(proc, before: set[str], ready, timeout: float = 15.0) -> str | None:
+    """The name of a worker that was not there ``before``, once it said it is ready (the file
+    ``ready``, by Celery's worker_ready) and answers; None if ``proc`` ended or nothing new
+    answered in time."""
     deadline = time.monotonic() + timeout
     while proc.poll() is None and time.monotonic() < deadline:
+        if not ready.exists():
+            time.sleep(0.02)
+            continue
         new = sorted(_nodes() - before)
         if new:
             return new[0]
