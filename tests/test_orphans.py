@@ -3,6 +3,7 @@ import json
 import os
 import signal
 import subprocess
+import tempfile
 import time
 
 from conftest import Kernel, group_members, wait_gone
@@ -48,8 +49,11 @@ def test_lab_down_stops_everything(kernel):
     assert wait_gone(pids) == []
 
 
-def test_the_reaper_kills_what_a_dead_kernel_left_and_spares_a_reused_pid():
+def test_the_reaper_kills_what_a_dead_kernel_left_and_spares_a_reused_pid(tmp_path, monkeypatch):
     from labtasks import procs, settings
+    # a runtime folder of this test's own: the reapers of tests running beside it never see the
+    # dead kernel's folder this test makes (and so cannot reap it first)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     dead = subprocess.Popen(["true"])
     dead.wait()  # a pid that no longer runs: the "dead kernel"
     folder = settings.runtime_root() / f"{dead.pid}-1"  # pid-starttime of a process that is gone
