@@ -211,11 +211,11 @@ early
 # - `countdown`/`eta`를 가진 태스크는 `acks_late`가 **없어도** 마찬가지입니다. 워커는 예약 시각까지 메시지를 확인하지 않고
 #   들고 있으므로, 예약 시각이 `visibility_timeout`보다 멀면 브로커가 그 메시지를 큐로 돌려놓고, 워커가 다시 받아 두 번 실행합니다.
 #
-# 마지막 경우를 직접 봅시다. `visibility_timeout`을 1초로 준 워커에 기본값(`acks_late` 없음) 태스크 하나를 `countdown=2`로 보내고,
+# 마지막 경우를 직접 봅시다. `visibility_timeout`을 0.7초로 준 워커에 기본값(`acks_late` 없음) 태스크 하나를 `countdown=1.2`로 보내고,
 # 실행 횟수를 셉니다. (RabbitMQ는 연결이 살아 있는 동안 메시지를 돌려놓지 않으므로 한 번만 실행됩니다.)
 
 # %% tags=["nbval-ignore-output"]
-eta = failures.eta_run(countdown=2, visibility_timeout=1)
+eta = failures.eta_run(countdown=1.2, visibility_timeout=0.7)
 print("Redis 브로커인가:", eta["redis"], "/ 예약 태스크 하나가 실행된 횟수:", eta["runs"])
 assert eta["runs"] >= 2 if eta["redis"] else eta["runs"] == 1
 

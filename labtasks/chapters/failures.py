@@ -139,7 +139,7 @@ def crash_runs(*tasks, n=20, seconds=0.3, kill_after=4, concurrency=2, idle=8.0,
     return out
 
 
-def eta_run(countdown=2.0, visibility_timeout=1, queue="eta") -> dict:
+def eta_run(countdown=1.2, visibility_timeout=0.7, queue="eta") -> dict:
     """Send one early-ack task with ``countdown`` to a healthy worker whose Redis transport uses
     ``visibility_timeout``; return how many times it ran and whether the broker is Redis."""
     run = uuid.uuid4().hex[:8]

@@ -25,14 +25,14 @@ def 연습_1(답):
 
 def 연습_2(답):
     """답: AsyncResult 목록을 받아 모두 끝났는지 돌려주는 함수. 기다리지 않아야 합니다.
-    끝난 것(성공, 실패)과 아직인 것(2초 뒤에야 실행될 것)을 여러 길이와 순서로 섞어 물어봅니다."""
+    끝난 것(성공, 실패)과 아직인 것(1초 뒤에야 실행될 것)을 여러 길이와 순서로 섞어 물어봅니다."""
     def test(모두_끝났나):
         assert callable(모두_끝났나), "함수를 답에 담으세요. 괄호 없이 함수 이름만 씁니다."
         성공, 실패, 성공2, 성공3 = add.delay(1, 2), add.delay("1", 2), add.delay(2, 3), add.delay(3, 4)
         for result in (성공, 실패, 성공2, 성공3):
             result.get(timeout=10, propagate=False)
-        # 2초 뒤에야 실행될 태스크 둘: 워커의 풀을 붙잡지 않고, 그동안은 끝나지 않았습니다
-        아직, 아직2 = (slow_add.apply_async((1, 1), {"seconds": 0}, countdown=2) for _ in range(2))
+        # 1초 뒤에야 실행될 태스크 둘: 워커의 풀을 붙잡지 않고, 그동안은 끝나지 않았습니다
+        아직, 아직2 = (slow_add.apply_async((1, 1), {"seconds": 0}, countdown=1) for _ in range(2))
 
         def 물어보기(results, 기대, 설명):
             got = ask(모두_끝났나, results, when=f"{설명} 목록에서")
