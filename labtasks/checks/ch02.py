@@ -2,7 +2,7 @@
 from celery.result import AsyncResult, EagerResult
 
 from ..tasks import add, mult, slow_add
-from . import ask, judge, value_of
+from . import ask, judge, patience, value_of
 
 
 def _sent(답) -> None:
@@ -55,10 +55,10 @@ def 연습_3(답):
     def test(result):
         _sent(result)
         try:
-            error = result.get(timeout=10, propagate=False)
+            error = result.get(timeout=patience(), propagate=False)
         except Exception:
-            raise AssertionError("10초 안에 아무 워커도 이 태스크를 받지 않았습니다. 워커가 소비하는 큐로 보내세요.") \
-                from None
+            raise AssertionError(f"{patience():g}초 안에 아무 워커도 이 태스크를 받지 않았습니다. "
+                                 "워커가 소비하는 큐로 보내세요.") from None
         assert type(error).__name__ == "NotRegistered", \
             "워커에 등록된 태스크입니다. 워커가 모르는 이름으로 보내세요."
         assert result.state == "FAILURE", "상태가 FAILURE가 아닙니다."
