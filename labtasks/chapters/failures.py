@@ -54,14 +54,19 @@ def kill(worker) -> None:
     worker.proc.wait(10)
 
 
+def idle(worker) -> bool:
+    """``worker`` answers that it runs no task."""
+    active = app.control.inspect([worker.nodename], timeout=1.0, limit=1).active() or {}
+    return worker.nodename in active and not active[worker.nodename]
+
+
 def lost_for_good(run, results, worker) -> bool:
     """With early acks nothing comes back: once every unfinished task was started and ``worker``
     runs none of them, the rest died with the killed worker."""
     started = executions(run)
     if any(not r.ready() and i not in started for i, r in enumerate(results)):
         return False
-    active = app.control.inspect([worker.nodename], timeout=1.0, limit=1).active() or {}
-    return worker.nodename in active and not active[worker.nodename]
+    return idle(worker)
 
 
 class CrashRun(Table, dict):
@@ -156,6 +161,8 @@ def eta_run(countdown=1.2, visibility_timeout=0.7, queue="eta") -> dict:
         # a copy the broker gave back runs at the same ETA: wait for it, half a second at most
         with contextlib.suppress(TimeoutError):
             wait_until(lambda: executions(run).get(0, 0) >= 2, 0.5, "다시 받은 복사본의 실행")
+        # and until it finished: an idle worker stops at once, a busy one takes the warm shutdown
+        wait_until(lambda: idle(worker), 5, "복사본의 실행이 끝나기")
     finally:
         worker.stop()
     with app.connection_for_write() as conn:
