@@ -228,7 +228,7 @@ print("스레드마다 연 연결을 모두 닫았는가:", opened == closed and
 print(inspect.getsource(db.db_transaction))
 w = db.worker("db-gevent", pool="gevent", concurrency=20)
 db.clear()
-outcomes = group(db.db_transaction.s(pause=0.5) for _ in range(10))().get(timeout=30, propagate=False)
+outcomes = group(db.db_transaction.s(pause=0.3) for _ in range(10))().get(timeout=30, propagate=False)
 errors = [o for o in outcomes if isinstance(o, Exception)]
 print("연결을 연 횟수:", sum(db.by_pid("open", "lazy").values()))
 print("실패한 태스크가 있는가:", len(errors) > 0, "/ 성공한 태스크가 있는가:", len(errors) < len(outcomes))
@@ -246,7 +246,7 @@ print(type(errors[0]).__name__ + ":", errors[0])
 # %%
 print(inspect.getsource(db.db_transaction_local))
 db.clear()
-outcomes = group(db.db_transaction_local.s(pause=0.5) for _ in range(10))().get(timeout=30)
+outcomes = group(db.db_transaction_local.s(pause=0.3) for _ in range(10))().get(timeout=30)
 print(outcomes)
 print("연결을 연 횟수:", sum(db.by_pid("open", "thread-local").values()))
 
