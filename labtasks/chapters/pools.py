@@ -17,7 +17,7 @@ from ..tasks.pools import ROUNDS, burn, io_wait
 #: The chapter's workers: pool -> concurrency.
 POOLS = {"prefork": 2, "threads": 20, "gevent": 20, "solo": 1}
 #: The two batches: (task signature, how many).
-IO_BATCH = (io_wait.s(0.2), 10)
+IO_BATCH = (io_wait.s(0.3), 10)
 CPU_BATCH = (burn.s(ROUNDS // 2), 4)
 #: The CPU batch runs this many times. Each time it goes to every CPU pool at once, so that a
 #: load that comes and goes on a busy machine falls on all of them alike.
