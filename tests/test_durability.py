@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 import redis
-from celery.result import AsyncResult
 from kombu import Connection
 
 from labtasks import lab, procs, settings
@@ -152,8 +151,10 @@ def test_tasks_survive_a_broker_restart_and_results_a_redis_restart(stack, capsy
 
     began = time.monotonic()
     worker = lab.worker("durable", queues=["durable"], concurrency=2)
-    # results asked anew: forget_connections() detached the old ones' backend
-    assert [AsyncResult(r.id).get(timeout=60) for r in sent] == [2 * i for i in range(N)]
+    # results asked anew: forget_connections() detached the old ones' backend. Through the lab's
+    # app (add.AsyncResult): a bare AsyncResult takes the current app, which an earlier test in this
+    # process may have made another one (a learner's project app imported in-process)
+    assert [add.AsyncResult(r.id).get(timeout=60) for r in sent] == [2 * i for i in range(N)]
     running = time.monotonic() - began
     ran = [line for line in worker.logs(10 * N) if "succeeded in" in line]
     assert len(ran) == N, f"{len(ran)} executions for {N} tasks"  # each exactly once
@@ -163,7 +164,7 @@ def test_tasks_survive_a_broker_restart_and_results_a_redis_restart(stack, capsy
     backend.stop()
     backend.start()
     forget_connections()
-    stored = [AsyncResult(r.id).result for r in sent]
+    stored = [add.AsyncResult(r.id).result for r in sent]
     assert stored == [2 * i for i in range(N)]
     with capsys.disabled():
         print(f"\n[durability] {N} tasks sent in {sending:.2f} s with no worker; RabbitMQ "

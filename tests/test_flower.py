@@ -49,8 +49,8 @@ def test_flower_is_idempotent_protected_and_its_api_sends_tasks():
         sent = f.api("task/async-apply/labtasks.tasks.basics.add", method="POST",
                      json={"args": [20, 22]})
         info = wait_for_task(f, sent["task-id"])
-        from celery.result import AsyncResult
-        result = AsyncResult(sent["task-id"]).get(timeout=10)
+        from labtasks import app  # not a bare AsyncResult: the current app may be another one
+        result = app.AsyncResult(sent["task-id"]).get(timeout=10)
         page = requests.get(f.local_url, auth=f.auth, timeout=5)
         pid = f.pid
         lab.down()
