@@ -74,9 +74,13 @@ def test_a_stop_finishes_the_running_and_the_reserved_tasks(broker, pool):
     back in the queue (solo and gevent run them, prefork and threads give back those the pool
     had not taken): none is lost, none runs twice."""
     w = lab.worker(f"busy-{pool}", queues=["busy"], pool=pool, concurrency=1)
+    monitor = lab.monitor()  # its task-started event says when slow_add runs
     sent = [slow_add.apply_async((1, 2), {"seconds": 0.5}, queue="busy")]
     sent += [add.apply_async((i, i), queue="busy") for i in range(3)]
     wait_until(lambda: queues.length("busy") == 0, 10, "워커가 태스크 넷을 모두 가져가기")
+    # the stop comes once slow_add runs (taken from the queue is not yet running: on a busy
+    # machine a stop before its start gives all four back, and nothing is "running")
+    monitor.wait_for(sent[0], "STARTED", timeout=10)
     w.stop()
     try:
         assert sent[0].get(timeout=5) == 3
