@@ -3,6 +3,8 @@ task, the cost of an update measured against the result backend, and ``revoke(te
 on other pools. The bars are in ``progress_bars``; the tasks in ``labtasks.tasks.progress``. The
 names the chapter uses are importable from here.
 """
+import contextlib
+import time
 import uuid
 
 from celery import group, states
@@ -29,6 +31,18 @@ def event_types(send, mon=None, timeout: float = 30.0) -> str:
         tracker.close()
         wait_until(lambda: any(e.get("uuid") == result.id and e["type"] in FINAL for e in seen),
                    5, "마지막 이벤트")
+        # progress events come from the pool's child, the final one from the worker's main process,
+        # over two connections: the last progress event may arrive just after; wait until the
+        # task's events stop coming for 0.2 s (2 s at most)
+        last = [0, time.monotonic()]
+
+        def settled() -> bool:
+            count = sum(e.get("uuid") == result.id for e in seen)
+            if count != last[0]:
+                last[:] = [count, time.monotonic()]
+            return time.monotonic() - last[1] >= 0.2
+        with contextlib.suppress(TimeoutError):
+            wait_until(settled, 2, "이벤트가 멎기", interval=0.02)
     finally:
         mon.remove_listener(seen.append)
     # in the order things happen (task-sent is stamped after publishing: a worker may be quicker)
