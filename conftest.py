@@ -2,6 +2,8 @@
 
 - exercise verdicts of test runs (and of the kernels nbval starts) never reach the learner's
   progress file, and their learner's project folder is a temporary one per pytest process;
+- how xdist shares the work (``--dist loadfile``: a notebook's cells stay in one kernel, in
+  order): the files known to be slow go first, so that none of them starts last;
 - where the suite's time goes: seconds per test file (setup + call + teardown of its items),
   written by the process that collects the reports (xdist's controller) to
   test-artifacts/suite-times.json, for `benchmarks/run.py --suite` and the CI log. Never a failure.
@@ -33,6 +35,26 @@ def _colab_replay() -> bool:
 
 # the Colab replay's browser test needs that leg's front end: elsewhere it is not collected at all
 collect_ignore = [] if _colab_replay() else ["tests/test_browser_colab.py"]
+
+# seconds each slow file took in a full run on 2 cores (test-artifacts/suite-times.json); the
+# others keep their place after these. Only the order depends on them, never a verdict.
+SLOW_FILES = {
+    "tests/test_browser_binder.py": 37, "tests/test_browser_ch07.py": 35,
+    "tests/test_browser_ch12.py": 35, "tests/test_stops_rabbitmq.py": 33,
+    "tests/test_exercises_ch01.py": 33, "tests/test_stops_redis.py": 30,
+    "tests/test_browser_ch03.py": 28, "tests/test_durability.py": 27, "tests/test_flower.py": 22,
+    "tests/test_exercises_ch13.py": 20, "tests/test_browser_ch11.py": 19,
+    "notebooks/06_DB_연결.ipynb": 18, "notebooks/08_풀과_동시성.ipynb": 17,
+    "tests/test_exercises_ch12.py": 17, "notebooks/02_기본_사용법.ipynb": 17,
+    "notebooks/09_실패와_재시도.ipynb": 16, "notebooks/03_라우팅.ipynb": 16,
+    "notebooks/01_설치와_환경.ipynb": 15,
+}
+
+
+def pytest_collection_modifyitems(items):
+    # a stable sort: the items of one file keep their order
+    items.sort(key=lambda item: -SLOW_FILES.get(item.nodeid.split("::")[0], 0))
+
 
 SUITE_TIMES = Path(__file__).parent / "test-artifacts" / "suite-times.json"
 _per_file: dict[str, float] = defaultdict(float)

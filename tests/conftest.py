@@ -86,6 +86,15 @@ def restore_env():
     os.environ.update(saved)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def lab_app_current_again():
+    """A learner's project imported in-process (test_exercises_ch12, test_project) makes its own
+    Celery app the current one; a later module's crontab or bare AsyncResult expects the lab's."""
+    yield
+    from labtasks import app
+    app.set_current()
+
+
 class Kernel:
     """A real IPython kernel (jupyter_client), as JupyterLab or nbval would start it."""
 
