@@ -160,7 +160,7 @@ from labtasks.chapters.routing import log_lines, plain_worker
 dup, dup_log = plain_worker("dup.log", "-n", w_low.nodename)
 with warnings.catch_warnings(record=True) as caught:  # Celery의 경고를 모아 둡니다
     warnings.simplefilter("always")
-    app.control.inspect(timeout=1, limit=3).ping()  # 워커 셋의 답이 오면 곧바로 끝
+    app.control.inspect(timeout=3, limit=3).ping()  # 워커 셋의 답이 오면 곧바로 끝
 print("두 번째 워커가 떴나:", dup.poll() is None)
 for warning in caught:
     print(type(warning.message).__name__, ":", warning.message)
