@@ -1,6 +1,8 @@
 """Chapter 02's checks: each solution passes, valid alternative forms pass, plausible wrong answers
 (literals, a task run in the kernel, the wrong task, the issue's ``len(rs) < 3``) fail with a hint,
 never a TimeoutError or the task's own traceback; the placeholder only reminds."""
+import time
+
 import pytest
 
 from labtasks import app, lab
@@ -60,8 +62,9 @@ def test_exercise_2(w1):
     lambda rs: all(r.state == "SUCCESS" for r in rs),
     lambda rs: [r.get(timeout=10, propagate=False) for r in rs] and True,  # waits
     lambda rs: all(r.get() for r in rs),                       # waits, and raises
+    lambda rs: time.sleep(1.5) or all(r.ready() for r in rs),  # sleeps past the countdown, looks
 ], ids=["literal", "constant", "len-lt-3", "last", "first", "successful", "state-success",
-        "waits", "get-raises"])
+        "waits", "get-raises", "sleeps-then-looks"])
 def test_exercise_2_wrong(w1, wrong):
     with pytest.raises(AssertionError, match=r"[가-힣]"):
         ch02.연습_2(wrong)
