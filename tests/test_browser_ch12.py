@@ -30,9 +30,10 @@ def test_the_page_in_the_iframe_submits_and_polls_to_success(lab_server, browser
         driver.find_element(By.TAG_NAME, "button").click()
         seen = set()
 
-        def finished():
+        def finished():  # the state first: once it says SUCCESS, the bar read after it is final
+            done = state.text.startswith("SUCCESS")
             seen.add(int(driver.find_element(By.ID, "bar").get_attribute("value")))
-            return state.text.startswith("SUCCESS")
+            return done
         wait(finished, 60, "페이지가 SUCCESS에 이르지 않았습니다", driver, "ch12-success")
         assert state.text == "SUCCESS 43", state.text
         assert any(0 < v < 10 for v in seen) and max(seen) == 10, seen  # moved by the progress
