@@ -1,17 +1,27 @@
 """What tests/test_stops_redis.py and tests/test_stops_rabbitmq.py both check (each file is one
 broker; the two run side by side): stopping a worker loses nothing, for every pool: acks of
-finished tasks, running and reserved tasks, a task held for its ETA. A test module imports the
-tests and the ``up`` fixture from here and gives them its ``broker`` fixture."""
+finished tasks, running and reserved tasks, a task held for its ETA. A test module imports them
+(``from stops import *``) and gives them its ``broker`` fixture."""
 import json
 import os
 import signal
 
 import pytest
 
-from labtasks import app, lab
+from labtasks import app, lab, settings
 from labtasks.chapters import queues
 from labtasks.tasks import add, slow_add
 from labtasks.waiting import wait_until
+
+# what a test module takes with ``from stops import *``: the tests, the fixture up, and the mark
+__all__ = ["KERNEL_WORKERS_ONLY", "up",
+           "test_a_killed_worker_leaves_its_message_unacknowledged_and_the_count_sees_it",
+           "test_a_quick_stop_loses_no_acknowledgement",
+           "test_a_stop_finishes_the_running_and_the_reserved_tasks",
+           "test_a_stop_gives_back_a_task_held_for_its_eta"]
+
+KERNEL_WORKERS_ONLY = pytest.mark.skipif(bool(settings.workers_are_external()),
+                                         reason="about workers the kernel starts")
 
 
 @pytest.fixture(scope="module", autouse=True)

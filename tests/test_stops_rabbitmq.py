@@ -5,19 +5,11 @@ import shutil
 import subprocess
 
 import pytest
-from stops import (  # noqa: F401 - the tests and the fixture up
-    test_a_killed_worker_leaves_its_message_unacknowledged_and_the_count_sees_it,
-    test_a_quick_stop_loses_no_acknowledgement,
-    test_a_stop_finishes_the_running_and_the_reserved_tasks,
-    test_a_stop_gives_back_a_task_held_for_its_eta,
-    up,
-)
+from stops import *  # noqa: F403 - the shared tests, the fixture up, KERNEL_WORKERS_ONLY
 
-from labtasks import settings
 from labtasks.app import forget_connections
 
-pytestmark = pytest.mark.skipif(bool(settings.workers_are_external()),
-                                reason="about workers the kernel starts")
+pytestmark = KERNEL_WORKERS_ONLY  # noqa: F405
 
 
 @pytest.fixture(scope="module")

@@ -6,13 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from stops import (  # noqa: F401 - the tests and the fixture up
-    test_a_killed_worker_leaves_its_message_unacknowledged_and_the_count_sees_it,
-    test_a_quick_stop_loses_no_acknowledgement,
-    test_a_stop_finishes_the_running_and_the_reserved_tasks,
-    test_a_stop_gives_back_a_task_held_for_its_eta,
-    up,
-)
+from stops import *  # noqa: F403 - the shared tests, the fixture up, KERNEL_WORKERS_ONLY
 
 from labtasks import procs, readiness, settings
 from labtasks.chapters import queues
@@ -20,8 +14,7 @@ from labtasks.tasks import add
 from labtasks.waiting import wait_until
 from labtasks.workers import checked_spec
 
-pytestmark = pytest.mark.skipif(bool(settings.workers_are_external()),
-                                reason="about workers the kernel starts")
+pytestmark = KERNEL_WORKERS_ONLY  # noqa: F405
 
 
 @pytest.fixture(scope="module")
