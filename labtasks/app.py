@@ -56,6 +56,9 @@ app.conf.update(
     redis_socket_connect_timeout=2,
     result_backend_transport_options={"retry_policy": dict(FAST_FAIL_RETRY)},
     broker_transport_options=dict(FAST_FAIL_RETRY),
+    # a prefork child gets 30 s to start, not 4: on a busy machine the default kills slow ones and
+    # starts others, and chapter 06 counts the children that opened a connection
+    worker_proc_alive_timeout=30,
     # the notebook reads the result moments after the worker writes it; an hour is plenty
     result_expires=3600,
     timezone="Asia/Seoul",

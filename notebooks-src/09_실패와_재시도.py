@@ -162,8 +162,10 @@ print(inspect.getsource(failures._execute_once))
 print(" ".join(failures.CRASH_OPTIONS))
 
 # %% [markdown]
-# `--prefetch-multiplier 1`은 워커가 미리 받아 두는 메시지를 줄입니다. `--` 뒤는 설정 덮어쓰기이고, 그중 `visibility_timeout`은
-# 브로커가 Redis일 때만 뜻이 있습니다(아래에서 설명합니다). 기본값 태스크는 결과가 영영 오지 않는 것이 있으니, 남은 태스크가
+# `--prefetch-multiplier 1`은 워커가 미리 받아 두는 메시지를 줄입니다. `--` 뒤는 설정 덮어쓰기이고, `visibility_timeout`과
+# `unacked_`로 시작하는 값들은 브로커가 Redis일 때만 뜻이 있습니다(아래에서 설명합니다). 그중 `unacked_mutex_expire`는 메시지를
+# 큐로 돌려놓는 작업을 한 워커만 하게 막는 잠금의 수명입니다. 워커가 그 작업 도중에 죽으면 잠금이 이 시간(기본 5분) 동안 남아
+# 아무도 메시지를 돌려놓지 못하므로 3초로 줄였습니다. 기본값 태스크는 결과가 영영 오지 않는 것이 있으니, 남은 태스크가
 # 모두 시작되었고 새 워커가 하는 일이 없으면 기다리기를 그만둡니다.
 
 # %%

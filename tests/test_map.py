@@ -48,7 +48,8 @@ def test_a_message_in_a_queue_nobody_consumes_is_listed_with_no_worker(the_map):
 
 def test_a_running_task_shows_on_its_worker_and_its_result_in_the_backend(the_map):
     before = int(the_map.refresh().backend.split("결과 ")[1].rstrip("개"))
-    running = slow_add.apply_async((1, 2), {"seconds": 3.0}, queue="map_busy")
+    # long enough for a redraw on a busy machine, where a worker may answer the map late
+    running = slow_add.apply_async((1, 2), {"seconds": 6.0}, queue="map_busy")
     lab.monitor().wait_for(running, "STARTED", timeout=15)
     # the monitor's events redraw it: nobody calls refresh() here
     wait_until(lambda: "slow_add" in the_map.html.value, 10, "지도에 실행 중인 slow_add")

@@ -40,9 +40,12 @@ def effects(run) -> int:
 
 #: Worker options for the crash runs. ``visibility_timeout`` matters for a Redis broker only: a
 #: message a dead worker took comes back after that many seconds (default: an hour). The restore
-#: sweep then runs every second. RabbitMQ returns the messages as soon as the connection drops.
+#: sweep then runs every second, under a lock in Redis that a worker killed inside the sweep keeps
+#: for ``unacked_mutex_expire`` seconds (default: five minutes, with nothing restored meanwhile).
+#: RabbitMQ returns the messages as soon as the connection drops.
 CRASH_TRANSPORT = {"visibility_timeout": 1, "unacked_restore_interval": 1,
-                   "unacked_restore_throttle": 1, "max_retries": 2, "interval_start": 0,
+                   "unacked_restore_throttle": 1, "unacked_mutex_expire": 3,
+                   "max_retries": 2, "interval_start": 0,
                    "interval_step": 0.5, "interval_max": 1}
 CRASH_OPTIONS = ("--prefetch-multiplier", "1", "--",
                  "broker_transport_options=(json)" + json.dumps(CRASH_TRANSPORT))
