@@ -138,9 +138,16 @@ def run_all_above(driver, cell, timeout: float = RUN_TIMEOUT):
     select_cell(driver, cell)
     menu(driver, "Run", "Run All Above Selected Cell")
     time.sleep(1)
-    wait(lambda: not any("[*]" in p.text for p in
-                         driver.find_elements(By.CSS_SELECTOR, ".jp-InputPrompt"))
-         and kernel_idle(driver), timeout, "셀 실행이 끝나지 않았습니다", driver, "run")
+    wait(lambda: busy_cells(driver) == 0 and kernel_idle(driver), timeout,
+         "셀 실행이 끝나지 않았습니다", driver, "run")
+
+
+def busy_cells(driver) -> int:
+    """How many cells of the open notebook wait or run (prompt ``[*]``), read by one script in the
+    page: asking for each prompt's text is a WebDriver round trip per cell, every poll."""
+    return driver.execute_script(
+        "return [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) "
+        ".jp-InputPrompt')].filter(p => p.textContent.includes('[*]')).length")
 
 
 def run_up_to(driver, server, path: str, starts: str | None):
@@ -156,9 +163,9 @@ def run_up_to(driver, server, path: str, starts: str | None):
 
 def source(cell) -> str:
     """A cell's source as shown in its editor (not its outputs)."""
-    editors = cell.find_elements(By.CSS_SELECTOR, ".jp-InputArea-editor .cm-content")
-    return "\n".join(line.text for e in editors
-                     for line in e.find_elements(By.CSS_SELECTOR, ".cm-line")).strip()
+    return cell.parent.execute_script(  # one round trip, not one per line
+        "return [...arguments[0].querySelectorAll('.jp-InputArea-editor .cm-content .cm-line')]"
+        ".map(line => line.textContent).join('\\n')", cell).strip()
 
 
 def notebook_text(driver) -> str:

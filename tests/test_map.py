@@ -52,7 +52,12 @@ def test_a_running_task_shows_on_its_worker_and_its_result_in_the_backend(the_ma
     running = slow_add.apply_async((1, 2), {"seconds": 6.0}, queue="map_busy")
     lab.monitor().wait_for(running, "STARTED", timeout=15)
     # the monitor's events redraw it: nobody calls refresh() here
-    wait_until(lambda: "slow_add" in the_map.html.value, 10, "지도에 실행 중인 slow_add")
+    try:
+        wait_until(lambda: "slow_add" in the_map.html.value, 10, "지도에 실행 중인 slow_add")
+    except TimeoutError:  # say what the map drew last and what a fresh look finds
+        drawn = repr(the_map)
+        raise AssertionError(f"last drawn:\n{drawn}\nnow:\n{the_map.refresh()!r}\n"
+                             f"task state: {running.state}") from None
     assert rows(repr(the_map), "워커") == [["mapw", "map_busy", "slow_add"]]
     assert running.get(timeout=15) == 3
     wait_until(lambda: "slow_add" not in the_map.html.value, 10, "끝난 slow_add가 지도에서 빠지기")
