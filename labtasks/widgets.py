@@ -123,7 +123,7 @@ class LiveMap(Live):
         if not nodes:
             return {}
         replies = self.app.control.broadcast(  # only these nodes, never all
-            command, destination=nodes, reply=True, timeout=2.0, limit=len(nodes))
+            command, destination=nodes, reply=True, timeout=1.0, limit=len(nodes))
         return {node: answer for reply in replies or () for node, answer in reply.items()}
 
     def waiting(self, queue: str) -> int:
