@@ -49,6 +49,12 @@ class Window(Table):
         self.total = sum(runs for _, runs in counts.values())
         self._rows = [[name, sent, runs] for name, (sent, runs) in sorted(counts.items())]
 
+    def per_period(self) -> dict[str, int]:
+        """Runs per period of each beat, rounded: 1 each, also on a machine busy enough to make a
+        beat send late (beat counts the next period from when it really sent, so the lateness adds
+        up and a run can fall out of the window)."""
+        return {name: round(runs / self.periods) for name, (_, runs) in sorted(self.counts.items())}
+
     def __str__(self):
         each = ", ".join(f"{name} {runs}번" for name, (_, runs) in sorted(self.counts.items()))
         return (f"주기 {self.period:g}초 × {self.periods}번 동안 실행된 {self.records[0].name}: "
