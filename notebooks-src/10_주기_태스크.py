@@ -98,6 +98,13 @@ print("상태 파일 이름:", b.schedule_path.name)
 
 # %%
 하나 = periodic.wait_window(mon, [b], tick.name, period=0.5, since=t0)
+print("주기마다 실행된 tick:", 하나.per_period())
+
+# %% [markdown]
+# 주기마다 한 번입니다. 주기 세 번 동안 센 것은 아래와 같고, 보통 세 번입니다. 다만 beat는 다음 주기를 지난번에 **실제로 보낸**
+# 때부터 재기 때문에, 컴퓨터가 바빠 조금씩 늦으면 그 늦음이 쌓여 마지막 한 번이 세는 구간 밖으로 밀리기도 합니다.
+
+# %% tags=["nbval-ignore-output"]
 print(하나)
 table(mon, ids=하나.records)
 
@@ -193,8 +200,7 @@ print("주기마다 실행된 tick:", 둘.per_period())
 
 # %% [markdown]
 # beat마다 주기에 한 번씩, 합쳐서 주기마다 두 번 실행되었습니다. 주기 세 번 동안 센 수는 아래와 같습니다. 보통은 beat마다
-# 세 번씩 모두 여섯 번입니다. 다만 beat는 다음 주기를 지난번에 **실제로 보낸** 때부터 재기 때문에, 컴퓨터가 바빠 조금씩 늦으면
-# 그 늦음이 쌓여 마지막 한 번이 세는 구간 밖으로 밀리기도 합니다.
+# 세 번씩 모두 여섯 번입니다(3절에서처럼, 바쁜 컴퓨터에서는 하나쯤 모자랄 수 있습니다).
 
 # %% tags=["nbval-ignore-output"]
 print(둘)
