@@ -2,18 +2,16 @@
 queue nobody consumes, a worker's running task, the results the backend holds, redrawn live from
 the monitor's events; bad input is refused in Korean."""
 import re
-import uuid
 
 import pytest
 from celery import Celery
 from celery.backends.cache import CacheBackend
 from celery.backends.rpc import RPCBackend
 
-from labtasks import app, lab
-from labtasks.chapters import queues
+from labtasks import lab
+from labtasks.chapters import progress, queues
 from labtasks.errors import LabError
 from labtasks.tasks import urgent_call
-from labtasks.tasks.progress import gate_key, stepper
 from labtasks.waiting import wait_until
 from labtasks.widgets import _results
 
@@ -53,8 +51,8 @@ def test_a_running_task_shows_on_its_worker_and_its_result_in_the_backend(the_ma
     # a task that runs until the test opens its gate: on a busy machine the monitor may hear
     # "started" only with "succeeded" (wait_for returns then too), and a task of fixed length
     # could be over before the map is redrawn
-    gate = uuid.uuid4().hex[:12]
-    running = stepper.apply_async((1, gate), queue="map_busy")
+    steps = progress.Steps(1, queue="map_busy")
+    running = steps.result
     lab.monitor().wait_for(running, "STARTED", timeout=15)
     # the monitor's events (the worker's heartbeats too) redraw it: nobody calls refresh() here
     try:
@@ -63,7 +61,7 @@ def test_a_running_task_shows_on_its_worker_and_its_result_in_the_backend(the_ma
         drawn = repr(the_map)
         raise AssertionError(f"last drawn:\n{drawn}\nnow:\n{the_map.refresh()!r}") from None
     assert rows(repr(the_map), "워커") == [["mapw", "map_busy", "stepper"]]
-    app.backend.client.rpush(gate_key(gate), 1)
+    steps.next()  # open the gate: its one step, then the end
     assert running.get(timeout=15) == {"current": 1, "total": 1}
     wait_until(lambda: "stepper" not in the_map.html.value, 10, "끝난 stepper가 지도에서 빠지기")
     assert rows(repr(the_map.refresh()), "워커") == [["mapw", "map_busy", "없음"]]
