@@ -1,7 +1,8 @@
 """Let an idle worker end its warm shutdown at once (Celery's own waits 1 s per prefork child, or its
 loop's poll, up to 5 s): each pool child is told to exit, queued acks go out, ``worker_shutdown`` is
 sent, then the exit. It reads private state of Celery 5.7, kombu 5.7, billiard 4.3 (bounded in
-pyproject.toml); when some is missing it logs what and leaves Celery's own warm shutdown."""
+pyproject.toml); when some is missing it logs what and leaves Celery's own warm shutdown. A gevent
+worker on Redis takes Celery's warm shutdown first (seconds), then this exit."""
 import os
 import sys
 import time
@@ -12,6 +13,7 @@ from celery import bootsteps, signals
 from celery.concurrency.prefork import TaskPool as PreforkPool
 from celery.utils.log import get_logger
 from celery.worker import state
+from kombu.transport import virtual
 
 logger = get_logger(__name__)
 
@@ -21,6 +23,9 @@ def missing_internals(worker) -> list[str]:
     consumer = worker.consumer
     needed = [(state, "active_requests"), (state, "reserved_requests"),
               (consumer, "initial_prefetch_count"), (getattr(consumer, "qos", None), "value")]
+    channel = _virtual_channel(worker)
+    if channel is not None:  # Redis: what kombu holds, and the BRPOP still out
+        needed += [(channel.qos, "_delivered"), (channel.qos, "_dirty"), (channel, "_in_poll")]
     if getattr(worker, "hub", None) is not None:
         needed += [(worker.hub, "create_loop"), (worker.hub, "close")]
     if isinstance(worker.pool, PreforkPool):
@@ -30,13 +35,36 @@ def missing_internals(worker) -> list[str]:
     return [name for owner, name in needed if not hasattr(owner, name)]
 
 
+def _virtual_channel(worker):
+    """The task channel of a virtual transport (Redis), whose kombu QoS knows every message Redis
+    handed over and nobody acknowledged. None for RabbitMQ, which gives those back by itself."""
+    channel = getattr(getattr(worker.consumer, "task_consumer", None), "channel", None)
+    return channel if isinstance(channel, virtual.Channel) else None
+
+
+def held_by_transport(worker) -> int:
+    """Messages Redis handed this worker unacknowledged: those kombu holds, and one already on the
+    socket of a pending BRPOP, not read yet (a gevent worker busy in a task leaves it there).
+    Exiting now would hide the first in Redis for an hour and lose the second."""
+    channel = _virtual_channel(worker)
+    if channel is None:
+        return 0
+    pending = channel._in_poll  # the BRPOP's connection while one is out
+    unread = bool(pending) and pending.can_read(timeout=0)
+    return len(channel.qos._delivered) - len(channel.qos._dirty) + unread
+
+
 class ExitWhenIdle(bootsteps.StartStopStep):
     """Starts after the pool and before the consumer, so it stops after the consumer."""
 
     requires = ("celery.worker.components:Pool",)
 
     def start(self, worker):
-        if worker.pool.is_green:  # gevent: a greenlet started from the SIGTERM handler stops it
+        if worker.pool.is_green and not isinstance(worker.app.connection_for_read().transport,
+                                                   virtual.Transport):
+            # gevent on RabbitMQ: a greenlet started from the SIGTERM handler stops it. On Redis it
+            # could exit while the consumer's greenlet takes a message in, unseen: Celery's warm
+            # shutdown goes first there, then this step's stop() ends it once the consumer stopped.
             import gevent
             signals.worker_shutting_down.connect(lambda **_: gevent.spawn(self.stop, worker),
                                                  weak=False)
@@ -52,8 +80,8 @@ class ExitWhenIdle(bootsteps.StartStopStep):
                            "this Celery/kombu/billiard has no %s", ", ".join(missing))
             return
         held = worker.consumer.qos.value > worker.consumer.initial_prefetch_count
-        if state.active_requests or state.reserved_requests or held:  # held: prefetch grew per ETA
-            return  # tasks to finish or to give back: the normal warm shutdown
+        if state.active_requests or state.reserved_requests or held or held_by_transport(worker):
+            return  # tasks to finish or to give back (held: prefetch grew per ETA): warm shutdown
         hub = getattr(worker, "hub", None)
         if isinstance(worker.pool, PreforkPool):
             pool = worker.pool._pool

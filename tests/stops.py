@@ -99,9 +99,11 @@ def test_a_stop_finishes_the_running_and_the_reserved_tasks(broker, pool):
         assert sent[0].get(timeout=5) == 3
         done = [r for r in sent if r.ready()]
         assert all(r.successful() for r in done)
-        assert queues.length("busy", wait_for=4 - len(done), timeout=3) == 4 - len(done)
+        waiting = queues.length("busy", wait_for=4 - len(done), timeout=3)
         ran = [line for line in w.logs(400) if "succeeded in" in line]
-        assert len(ran) == len(done), ran  # none twice
+        seen = f"done {len(done)}, waiting {waiting}, unacknowledged {unacknowledged('busy')}: {ran}"
+        assert waiting == 4 - len(done), seen
+        assert len(ran) == len(done), seen  # none twice
     finally:
         queues.purge("busy")
 
