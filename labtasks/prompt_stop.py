@@ -2,7 +2,7 @@
 loop's poll, up to 5 s): each pool child is told to exit, queued acks go out, ``worker_shutdown`` is
 sent, then the exit. It reads private state of Celery 5.7, kombu 5.7, billiard 4.3 (bounded in
 pyproject.toml); when some is missing it logs what and leaves Celery's own warm shutdown. A gevent
-worker on Redis takes Celery's warm shutdown first (seconds), then this exit."""
+worker takes Celery's warm shutdown first (seconds), then this exit."""
 import os
 import sys
 import time
@@ -60,15 +60,11 @@ class ExitWhenIdle(bootsteps.StartStopStep):
     requires = ("celery.worker.components:Pool",)
 
     def start(self, worker):
-        if worker.pool.is_green and not isinstance(worker.app.connection_for_read().transport,
-                                                   virtual.Transport):
-            # gevent on RabbitMQ: a greenlet started from the SIGTERM handler stops it. On Redis it
-            # could exit while the consumer's greenlet takes a message in, unseen: Celery's warm
-            # shutdown goes first there, then this step's stop() ends it once the consumer stopped.
-            import gevent
-            signals.worker_shutting_down.connect(lambda **_: gevent.spawn(self.stop, worker),
-                                                 weak=False)
-        elif hasattr(getattr(worker, "hub", None), "add_reader"):  # the loop: a pipe wakes it
+        # the event loop (prefork, threads, solo): a pipe wakes it. gevent has none, and a greenlet
+        # started from the SIGTERM handler could exit while the consumer's greenlet takes in a
+        # message Redis just handed over (lost): Celery's warm shutdown goes first there, then
+        # this step's stop() ends it once the consumer stopped.
+        if hasattr(getattr(worker, "hub", None), "add_reader"):
             wake_r, wake_w = os.pipe()
             worker.hub.add_reader(wake_r, os.read, wake_r, 1)
             signals.worker_shutting_down.connect(lambda **_: os.write(wake_w, b"!"), weak=False)
