@@ -44,7 +44,7 @@ def _virtual_channel(worker):
 
 def held_by_transport(worker) -> int:
     """Messages Redis handed this worker unacknowledged: those kombu holds, and one already on the
-    socket of a pending BRPOP, not read yet (a gevent worker busy in a task leaves it there).
+    socket of a pending BRPOP, not read yet (one that came while the worker was stopping).
     Exiting now would hide the first in Redis for an hour and lose the second."""
     channel = _virtual_channel(worker)
     if channel is None:
