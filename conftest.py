@@ -36,19 +36,17 @@ def _colab_replay() -> bool:
 # the Colab replay's browser test needs that leg's front end: elsewhere it is not collected at all
 collect_ignore = [] if _colab_replay() else ["tests/test_browser_colab.py"]
 
-# seconds each slow file took in a full run on 2 cores (test-artifacts/suite-times.json); the
+# seconds each slow file took in a full -n 6 run on 2 cores (test-artifacts/suite-times.json); the
 # others keep their place after these. Only the order depends on them, never a verdict.
 SLOW_FILES = {
-    "tests/test_durability.py": 65, "tests/test_browser_ch07.py": 56,
-    "tests/test_browser_ch03.py": 55, "tests/test_browser_ch12.py": 51,
-    "tests/test_stops_rabbitmq.py": 43, "tests/test_stops_redis.py": 41,
-    "tests/test_exercises_ch01.py": 40, "tests/test_browser_ch11.py": 37,
-    "tests/test_flower.py": 36, "tests/test_browser_binder.py": 36,
-    "tests/test_exercises_ch13.py": 35, "notebooks/08_풀과_동시성.ipynb": 28,
-    "notebooks/06_DB_연결.ipynb": 27, "notebooks/02_기본_사용법.ipynb": 23,
-    "notebooks/03_라우팅.ipynb": 22, "notebooks/09_실패와_재시도.ipynb": 21,
-    "tests/test_exercises_ch12.py": 21, "tests/test_exercises_ch08.py": 20,
-    "notebooks/01_설치와_환경.ipynb": 19,
+    "tests/test_stops_redis.py": 36, "tests/test_stops_rabbitmq.py": 31,
+    "tests/test_browser_ch03.py": 31, "tests/test_browser_ch12.py": 28,
+    "notebooks/06_DB_연결.ipynb": 26, "tests/test_browser_ch07.py": 26,
+    "tests/test_exercises_ch01.py": 22, "notebooks/08_풀과_동시성.ipynb": 21,
+    "tests/test_flower.py": 18, "tests/test_exercises_ch13.py": 18, "tests/test_durability.py": 18,
+    "tests/test_exercises_ch12.py": 17, "notebooks/02_기본_사용법.ipynb": 16,
+    "tests/test_embedded.py": 16, "tests/test_exercises_ch02.py": 16,
+    "tests/test_browser_binder.py": 15, "notebooks/09_실패와_재시도.ipynb": 14,
 }
 
 
