@@ -116,12 +116,16 @@ print(inspect.getsource(db.close_lazy_in_main))
 # %% [markdown]
 # 연결을 태스크가 끝날 때마다 닫고 싶다면(연결을 오래 들고 있으면 안 되는 DB라면) `task_postrun` 시그널을 씁니다.
 # `db_call_per_task`는 같은 클래스를 쓰되, 태스크가 끝나면 곧바로 닫힙니다.
+#
+# 다만 Celery는 태스크의 결과를 결과 백엔드에 먼저 저장하고 `task_postrun`을 그다음에 보냅니다. 그래서 `get()`이 돌아온 바로
+# 그 순간에는 마지막 태스크의 연결이 아직 닫히는 중일 수 있습니다. `db.settled()`는 닫힘 기록이 연 만큼 모이기를
+# 잠깐(최대 5초) 기다렸다가 두 수를 돌려줍니다.
 
 # %%
 print(inspect.getsource(db.close_after_task))
 print(group(db.db_call_per_task.s() for _ in range(4))().get(timeout=10))
-print("열림:", sum(db.by_pid("open", "per-task").values()),
-      "/ 닫힘:", sum(db.by_pid("close", "per-task").values()))
+opened, closed = db.settled("per-task")
+print("열림:", opened, "/ 닫힘:", closed)
 
 # %% [markdown]
 # ## 3. fork 전에 연결하지 말 것

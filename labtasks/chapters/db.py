@@ -33,6 +33,7 @@ from ..tasks.db import (  # noqa: F401
     db_transaction_local,
     open_process_connection,
 )
+from ..waiting import wait_until
 
 
 def setup(path: str | None = None) -> str:
@@ -80,6 +81,17 @@ def events(kind: str | None = None) -> list[dict]:
 def by_pid(kind: str, label: str) -> Counter:
     """How many ``kind`` events of ``label`` each pid recorded."""
     return Counter(e["pid"] for e in events(kind) if e["label"] == label)
+
+
+def settled(label: str, timeout: float = 5.0) -> tuple[int, int]:
+    """(opened, closed) of ``label`` once every open has its close. A task's result is stored
+    before its ``task_postrun`` handlers run, so right after ``get()`` the last close may still be
+    on its way."""
+    def counts():
+        opened = sum(by_pid("open", label).values())
+        closed = sum(by_pid("close", label).values())
+        return (opened, closed) if opened == closed else None
+    return wait_until(counts, timeout, f"{label} 연결이 연 만큼 닫히기")
 
 
 def run_pool(pool: str, concurrency: int = 2, tasks: int = 4) -> dict:
