@@ -183,6 +183,8 @@ def suite() -> dict:
                          text=True, env=clean_env())
     figures = suite_figures(SUITE_TIMES)
     figures.update(suite_s=time.monotonic() - began, suite_passed=out.returncode == 0)
+    if out.returncode != 0:  # what failed, on stderr (stdout may be the JSON)
+        print(out.stdout[-6000:], file=sys.stderr)
     return figures
 
 
