@@ -157,7 +157,9 @@ def run_up_to(driver, server, path: str, starts: str | None):
     cell = (cells(driver)[-1] if starts is None
             else next(c for c in cells(driver) if source(c).startswith(starts)))
     run_all_above(driver, cell)
-    assert "Traceback (most recent call last)" not in notebook_text(driver)
+    text = notebook_text(driver)
+    at = text.find("Traceback (most recent call last)")
+    assert at == -1, text[max(0, at - 1500):at + 2500]  # the failing cell and its error
     return cell
 
 
