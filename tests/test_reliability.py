@@ -10,15 +10,21 @@ from conftest import group_members, last_json, run_python, wait_gone
 
 SCRIPT = """
 import json
-from labtasks import lab
+from labtasks import app, lab
 from labtasks.chapters import failures
 lab.up()
 try:
-    run = failures.crash_run(failures.record_once, n=100, seconds=0.05, kill_after=20,
-                             idle=20.0, queue="reliability")
+    run = dict(failures.crash_run(failures.record_once, n=100, seconds=0.05, kill_after=20,
+                                  idle=20.0, queue="reliability"))
+    with app.connection() as conn:
+        if conn.transport.driver_type == "redis":  # what the broker still holds
+            broker = conn.default_channel.client
+            run.update(queued=broker.llen("reliability"), unacked=broker.hlen("unacked"),
+                       unacked_index=broker.zcard("unacked_index"),
+                       restore_lock=broker.exists("unacked_mutex"))
 finally:
     lab.down()
-print(json.dumps(dict(run)))
+print(json.dumps(run))
 """
 
 
