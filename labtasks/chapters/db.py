@@ -88,8 +88,8 @@ def settled(label: str, timeout: float = 5.0) -> tuple[int, int]:
     before its ``task_postrun`` handlers run, so right after ``get()`` the last close may still be
     on its way."""
     def counts():
-        opened = sum(by_pid("open", label).values())
-        closed = sum(by_pid("close", label).values())
+        kinds = [e["kind"] for e in events() if e["label"] == label]  # one read per try
+        opened, closed = kinds.count("open"), kinds.count("close")
         return (opened, closed) if opened == closed else None
     return wait_until(counts, timeout, f"{label} 연결이 연 만큼 닫히기")
 
